@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Upcoming-feature flags every Tessera module is compiled with.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Tessera",
+    products: [
+        .library(name: "Tessera", targets: ["Tessera"]),
+        .executable(name: "tessera-demo", targets: ["tessera-demo"]),
+        .executable(name: "tessera-bench", targets: ["tessera-bench"]),
+    ],
+    targets: [
+        // MARK: - Public API
+        .target(
+            name: "Tessera",
+            dependencies: ["Backends", "TaskGraph", "NumPyBackend", "CTesseraBackendABI"],
+            swiftSettings: strict
+        ),
+
+        // MARK: - Implementation modules
+        .target(name: "Backends", swiftSettings: strict),
+        .target(name: "TaskGraph", dependencies: ["Backends"], swiftSettings: strict),
+        .target(name: "NumPyBackend", dependencies: ["Backends"], swiftSettings: strict),
+        /// The C ABI a backend built as its own shared library exports (see docs/writing-a-backend.md).
+        .target(name: "CTesseraBackendABI"),
+
+        // MARK: - Example third-party backend (Examples/DynamicBackend is the shared-library one, built by its test)
+        .target(name: "ExampleBackend", dependencies: ["Tessera"], path: "Examples/ExampleBackend", swiftSettings: strict),
+
+        // MARK: - Executables
+        .executableTarget(name: "tessera-demo", dependencies: ["Tessera", "ExampleBackend"], path: "Sources/Demo",
+                          swiftSettings: strict),
+        .executableTarget(name: "tessera-bench", dependencies: ["Tessera"], path: "Benchmarks", swiftSettings: strict),
+
+        // MARK: - Tests
+        .target(name: "TesseraTestSupport", dependencies: ["Tessera"], path: "Tests/TesseraTestSupport",
+                swiftSettings: strict),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "TesseraTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TaskGraphTests", dependencies: ["TaskGraph", "TesseraTestSupport"], swiftSettings: strict),
+        .testTarget(name: "NumPyBackendTests", dependencies: ["NumPyBackend", "TesseraTestSupport"],
+                    swiftSettings: strict),
+        .testTarget(
+            name: "TesseraTests",
+            dependencies: ["Tessera", "TesseraTestSupport", "ExampleBackend"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

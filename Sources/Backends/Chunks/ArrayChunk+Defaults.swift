@@ -1,0 +1,55 @@
+extension ArrayChunk {
+    private func missing(_ function: String) -> BackendError {
+        .notImplemented(function: function, backend: backendLabel)
+    }
+
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func fromNDArray(_ host: NDArray) throws -> any ArrayChunk { throw missing("fromNDArray") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func empty(shape: [Int], dtype: DType) throws -> any ArrayChunk { throw missing("empty") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func full(shape: [Int], value: ScalarValue, dtype: DType) throws -> any ArrayChunk { throw missing("full") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func evaluate(_ expression: ElementwiseExpression, inputs: [any ArrayChunk], shape: [Int]) throws
+        -> any ArrayChunk { throw missing("elementwise operations") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func evaluateAndReduce(_ expression: ElementwiseExpression, inputs: [any ArrayChunk], shape: [Int],
+                                  operation: ReductionOperation, axes: [Int]) throws -> ReductionPartial {
+        throw missing(operation.rawValue)
+    }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func combine(_ a: ReductionPartial, _ b: ReductionPartial, operation: ReductionOperation) throws
+        -> ReductionPartial { throw missing(operation.rawValue) }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func finalize(_ partial: ReductionPartial, operation: ReductionOperation, inputType: DType,
+                         ddof: Int) throws
+        -> any ArrayChunk { throw missing(operation.rawValue) }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func divide(_ a: any ArrayChunk, _ b: any ArrayChunk) throws -> any ArrayChunk { throw missing("divide") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func concatenate(_ chunks: [any ArrayChunk], axis: Int) throws -> any ArrayChunk {
+        throw missing("concatenate")
+    }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func tensordot(_ a: any ArrayChunk, _ b: any ArrayChunk, axes: ([Int], [Int])) throws -> any ArrayChunk {
+        throw missing("tensordot")
+    }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func einsum(_ subscripts: String, _ operands: [any ArrayChunk]) throws -> any ArrayChunk {
+        throw missing("einsum")
+    }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func numel(axes: [Int], keepdims: Bool) throws -> any ArrayChunk { throw missing("numel") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func nannumel(axes: [Int], keepdims: Bool) throws -> any ArrayChunk { throw missing("nannumel") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func percentile(_ q: [Double]) throws -> any ArrayChunk { throw missing("percentile") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk { throw missing("slicing") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func transposed(_ permutation: [Int]) throws -> any ArrayChunk { throw missing("transpose") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func reshaped(_ shape: [Int]) throws -> any ArrayChunk { throw missing("reshape") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func astype(_ dtype: DType) throws -> any ArrayChunk { throw missing("astype") }
+}

@@ -1,0 +1,140 @@
+import Backends
+
+extension NDArray {
+    /// The elements selected by one strided range per axis.
+    package func sliced(_ ranges: [StridedRange]) throws -> NDArray {
+        guard ranges.count == shape.count else {
+            throw ShapeError.invalidArgument("Slicing an array of \(shape.count) dimensions needs \(shape.count) ranges, got \(ranges.count).")
+        }
+        for (axis, range) in ranges.enumerated() where range.count > 0 {
+            let last = range.index(range.count - 1)
+            guard range.step != 0, range.start >= 0, range.start < shape[axis], last >= 0, last < shape[axis] else {
+                throw ShapeError.indexOutOfRange(axis: axis, index: range.description, length: shape[axis])
+            }
+        }
+        let outShape = ranges.map(\.count)
+        if outShape == shape, ranges.allSatisfy({ $0.step == 1 && $0.start == 0 }) { return self }
+        let result = NDArray(uninitializedShape: outShape, dtype: dtype)
+        guard result.count > 0 else { return result }
+        let item = dtype.itemSize
+        let strides = self.strides
+        let source = UnsafeRawPointer(storage.bytes)
+        var destination = result.storage.bytes
+        let ndim = shape.count
+        // The innermost axis is copied as a run when its step is 1.
+        let innerRun = ndim > 0 && ranges[ndim - 1].step == 1
+        let outerAxes = innerRun ? ndim - 1 : ndim
+        let runLength = innerRun ? ranges[ndim - 1].count : 1
+        var index = [Int](repeating: 0, count: outerAxes)
+        let runs = outShape[..<outerAxes].reduce(1, *)
+        for _ in 0..<runs {
+            var offset = innerRun ? ranges[ndim - 1].start : 0
+            for axis in 0..<outerAxes { offset += ranges[axis].index(index[axis]) * strides[axis] }
+            destination.copyMemory(from: source + offset * item, byteCount: runLength * item)
+            destination += runLength * item
+            var axis = outerAxes - 1
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < outShape[axis] { break }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return result
+    }
+
+    /// A row-major copy with axes permuted: result axis `i` is axis `permutation[i]`.
+    package func transposedCopy(_ permutation: [Int]) throws -> NDArray {
+        guard permutation.sorted() == Array(0..<shape.count) else {
+            throw ShapeError.invalidArgument("\(permutation) is not a permutation of the \(shape.count) axes.")
+        }
+        if permutation == Array(0..<shape.count) { return self }
+        let outShape = permutation.map { shape[$0] }
+        let result = NDArray(uninitializedShape: outShape, dtype: dtype)
+        guard result.count > 0 else { return result }
+        let sourceStrides = strides
+        let permutedStrides = permutation.map { sourceStrides[$0] }
+        func copy<T>(_: T.Type) {
+            let source = UnsafeRawPointer(storage.bytes).assumingMemoryBound(to: T.self)
+            let target = result.storage.bytes.assumingMemoryBound(to: T.self)
+            if outShape.count == 2 {
+                // Blocked 2-d transpose keeps both sides in cache.
+                let rows = outShape[0], cols = outShape[1]
+                let rs = permutedStrides[0], cs = permutedStrides[1]
+                let block = 32
+                var i0 = 0
+                while i0 < rows {
+                    var j0 = 0
+                    while j0 < cols {
+                        for i in i0..<Swift.min(i0 + block, rows) {
+                            for j in j0..<Swift.min(j0 + block, cols) { target[i * cols + j] = source[i * rs + j * cs] }
+                        }
+                        j0 += block
+                    }
+                    i0 += block
+                }
+                return
+            }
+            var index = [Int](repeating: 0, count: outShape.count)
+            for flat in 0..<result.count {
+                var offset = 0
+                for axis in 0..<outShape.count { offset += index[axis] * permutedStrides[axis] }
+                target[flat] = source[offset]
+                var axis = outShape.count - 1
+                while axis >= 0 {
+                    index[axis] += 1
+                    if index[axis] < outShape[axis] { break }
+                    index[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+        switch dtype.itemSize {
+        case 1: copy(UInt8.self)
+        case 2: copy(UInt16.self)
+        case 4: copy(UInt32.self)
+        default: copy(UInt64.self)
+        }
+        return result
+    }
+
+    /// The same elements with a new shape of the same size (no copy).
+    package func reshapedView(_ newShape: [Int]) throws -> NDArray {
+        try Self.checkShape(newShape)
+        guard newShape.reduce(1, *) == count else {
+            throw ShapeError.incompatible(operation: "reshape", shapes: [shape, newShape])
+        }
+        return NDArray(shape: newShape, dtype: dtype, storage: storage)
+    }
+
+    /// Arrays joined along `axis`; all must agree on the other axes and share a dtype after promotion.
+    package static func concatenated(_ arrays: [NDArray], axis: Int) throws -> NDArray {
+        guard let first = arrays.first else {
+            throw ShapeError.invalidArgument("Need at least one array to concatenate.")
+        }
+        let ndim = first.ndim
+        guard axis >= 0, axis < ndim else { throw ShapeError.axisOutOfRange(axis: axis, ndim: ndim) }
+        for array in arrays {
+            guard array.ndim == ndim,
+                  array.shape.enumerated().allSatisfy({ $0.offset == axis || $0.element == first.shape[$0.offset] })
+            else { throw ShapeError.incompatible(operation: "concatenate", shapes: arrays.map(\.shape)) }
+        }
+        let dtype = arrays.dropFirst().reduce(first.dtype) { DType.promote($0, $1.dtype) }
+        let parts = try arrays.map { try $0.converted(to: dtype) }
+        if parts.count == 1 { return parts[0] }
+        var outShape = first.shape
+        outShape[axis] = parts.reduce(0) { $0 + $1.shape[axis] }
+        let result = NDArray(uninitializedShape: outShape, dtype: dtype)
+        let outer = first.shape[..<axis].reduce(1, *)
+        let item = dtype.itemSize
+        var destination = result.storage.bytes
+        for o in 0..<outer {
+            for part in parts {
+                let run = part.shape[axis...].reduce(1, *) * item
+                destination.copyMemory(from: UnsafeRawPointer(part.storage.bytes) + o * run, byteCount: run)
+                destination += run
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,97 @@
+import Backends
+
+extension NDArray: ArrayChunk {
+    /// `"numpy"`.
+    public var backendLabel: String { "numpy" }
+
+    /// `self`: an `NDArray` is already in host memory.
+    public func toNDArray() throws -> NDArray { self }
+
+    /// `host` itself.
+    public func fromNDArray(_ host: NDArray) throws -> any ArrayChunk { host }
+
+    /// An uninitialised array (its elements are zero, for determinism).
+    public func empty(shape: [Int], dtype: DType) throws -> any ArrayChunk { try NDArray(zeros: shape, dtype: dtype) }
+
+    /// An array of `shape` with every element `value`.
+    public func full(shape: [Int], value: ScalarValue, dtype: DType) throws -> any ArrayChunk {
+        try Self.checkShape(shape)
+        return NDArray(filled: value, shape: shape, dtype: dtype)
+    }
+
+    /// Evaluates a fused expression over `self` and `others`.
+    public func evaluate(_ expression: ElementwiseExpression, inputs: [any ArrayChunk], shape: [Int]) throws
+        -> any ArrayChunk {
+        try NDArray.evaluate(expression, inputs: inputs.map { try $0.toNDArray() }, shape: shape)
+    }
+
+    /// Evaluates a fused expression and reduces it in one pass.
+    public func evaluateAndReduce(_ expression: ElementwiseExpression, inputs: [any ArrayChunk], shape: [Int],
+                                  operation: ReductionOperation, axes: [Int]) throws -> ReductionPartial {
+        try NDArray.reducePartial(expression, inputs: inputs.map { try $0.toNDArray() }, shape: shape,
+                                  operation: operation, axes: axes)
+    }
+
+    /// Combines two partials.
+    public func combine(_ a: ReductionPartial, _ b: ReductionPartial, operation: ReductionOperation) throws
+        -> ReductionPartial { try NDArray.combine(a, b, operation: operation) }
+
+    /// Finishes a reduction.
+    public func finalize(_ partial: ReductionPartial, operation: ReductionOperation, inputType: DType,
+                         ddof: Int) throws -> any ArrayChunk {
+        try NDArray.finalize(partial, operation: operation, inputType: inputType, ddof: ddof)
+    }
+
+    /// True division.
+    public func divide(_ a: any ArrayChunk, _ b: any ArrayChunk) throws -> any ArrayChunk {
+        let lhs = try a.toNDArray()
+        let rhs = try b.toNDArray()
+        let shape = try NDArray.broadcastShape(lhs.shape, rhs.shape)
+        return try NDArray.evaluate(.binary(.divide, .input(0, lhs.dtype), .input(1, rhs.dtype)), inputs: [lhs, rhs],
+                                    shape: shape)
+    }
+
+    /// Joins `chunks` along `axis`.
+    public func concatenate(_ chunks: [any ArrayChunk], axis: Int) throws -> any ArrayChunk {
+        try NDArray.concatenated(chunks.map { try $0.toNDArray() }, axis: axis)
+    }
+
+    /// `np.tensordot`.
+    public func tensordot(_ a: any ArrayChunk, _ b: any ArrayChunk, axes: ([Int], [Int])) throws -> any ArrayChunk {
+        try NDArray.tensordot(a.toNDArray(), b.toNDArray(), axes: axes)
+    }
+
+    /// Element counts along `axes`.
+    public func numel(axes: [Int], keepdims: Bool) throws -> any ArrayChunk {
+        let axes = try NDArray.normalizeAxes(axes, ndim: ndim)
+        let total = axes.reduce(1) { $0 * shape[$1] }
+        let outShape = keepdims ? shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
+            : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+        return NDArray(filled: .int(Int64(total)), shape: outShape, dtype: .int64)
+    }
+
+    /// Non-NaN counts along `axes`.
+    public func nannumel(axes: [Int], keepdims: Bool) throws -> any ArrayChunk {
+        let partial = try NDArray.reducePartial(.input(0, dtype), inputs: [self], shape: shape, operation: .count,
+                                                axes: axes.isEmpty ? Array(0..<ndim) : axes)
+        let result = try NDArray.finalize(partial, operation: .count, inputType: dtype, ddof: 0)
+        if keepdims { return result }
+        let normalized = try NDArray.normalizeAxes(axes.isEmpty ? Array(0..<ndim) : axes, ndim: ndim)
+        return try result.reshapedView(shape.enumerated().filter { !normalized.contains($0.offset) }.map(\.element))
+    }
+
+    /// Percentiles of all elements.
+    public func percentile(_ q: [Double]) throws -> any ArrayChunk { try percentiles(q) }
+
+    /// A strided selection.
+    public func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk { try sliced(ranges) }
+
+    /// The axes permuted.
+    public func transposed(_ permutation: [Int]) throws -> any ArrayChunk { try transposedCopy(permutation) }
+
+    /// A new shape.
+    public func reshaped(_ shape: [Int]) throws -> any ArrayChunk { try reshapedView(shape) }
+
+    /// Converted elements.
+    public func astype(_ dtype: DType) throws -> any ArrayChunk { try converted(to: dtype) }
+}

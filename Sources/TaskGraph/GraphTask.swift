@@ -1,0 +1,39 @@
+/// One unit of work: a key, the keys whose results it needs, and the function that computes it.
+///
+/// The function receives the dependencies' results in the order of ``dependencies``.
+public struct GraphTask: Sendable {
+    /// The task's key.
+    public let key: TaskKey
+    /// The keys of the results this task consumes.
+    public let dependencies: [TaskKey]
+    /// A short description of the work, for graph pictures (for example `"sum-partial"`).
+    public let label: String
+    /// Computes the result from the dependencies' results.
+    public let run: @Sendable ([any Sendable]) throws -> any Sendable
+
+    /// A task computing `key` from `dependencies` with `run`.
+    public init(_ key: TaskKey, dependencies: [TaskKey] = [], label: String? = nil,
+                run: @escaping @Sendable ([any Sendable]) throws -> any Sendable) {
+        self.key = key
+        self.dependencies = dependencies
+        self.label = label ?? key.name
+        self.run = run
+    }
+}
+
+/// A task failed; carries the task's key and the original error.
+public struct TaskError: Error, Sendable, CustomStringConvertible {
+    /// The key of the task that failed.
+    public let key: TaskKey
+    /// The error the task threw.
+    public let underlying: any Error
+
+    /// Wraps `underlying` as the failure of `key`.
+    public init(key: TaskKey, underlying: any Error) {
+        self.key = key
+        self.underlying = underlying
+    }
+
+    /// "Task ('name', 0) failed: <original message>".
+    public var description: String { "Task \(key) failed: \(underlying)" }
+}

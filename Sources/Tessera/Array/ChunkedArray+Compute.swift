@@ -1,0 +1,145 @@
+import Backends
+import Foundation
+import NumPyBackend
+import TaskGraph
+
+extension ChunkedArray {
+    /// The low-level graph that computes every block: materialised, culled and fused.
+    public func optimizedGraph() throws -> Graph {
+        let keys = blockIndices.map(key)
+        let graph = try self.graph.materialize(for: [name]).culled(keeping: keys)
+        return graph.fusingLinearChains(keeping: Set(keys))
+    }
+
+    /// Computes every block with the scheduler the configuration names now.
+    func computeBlocks(callbacks: SchedulerCallbacks? = nil) throws -> [[Int]: any ArrayChunk] {
+        let config = try Config.resolved()
+        let scheduler: any Scheduler = config.isSynchronous ? SynchronousScheduler()
+                                                            : ThreadedScheduler(workers: config.numWorkers)
+        let keys = blockIndices.map(key)
+        let results = try scheduler.run(try optimizedGraph(), outputs: keys,
+                                        callbacks: GlobalCallbacks.combined(with: callbacks))
+        var blocks: [[Int]: any ArrayChunk] = [:]
+        for key in keys {
+            guard let value = results[key] else { throw InternalError(message: "no result for \(key)") }
+            blocks[key.index] = try asChunk(value)
+        }
+        return blocks
+    }
+
+    /// Computes the array and returns it as one chunk of its backend (an `NDArray` for "numpy").
+    ///
+    /// - Throws: `TaskError` naming the task that failed and carrying its error, or the errors of
+    ///   reading the configuration.
+    public func compute() throws -> any ArrayChunk {
+        try compute(callbacks: nil)
+    }
+
+    /// Computes the array, calling `callbacks` (for example a ``ProgressBar``'s) as tasks run.
+    public func compute(callbacks: SchedulerCallbacks?) throws -> any ArrayChunk {
+        let blocks = try computeBlocks(callbacks: callbacks)
+        return try assemble(blocks)
+    }
+
+    /// Computes the array without blocking the caller's thread.
+    ///
+    /// The scoped configuration of the caller (``Config/set(_:isolation:_:)``) holds on the
+    /// threads that run the graph.
+    public func compute() async throws -> any ArrayChunk {
+        let snapshot = Config.snapshot
+        let array = self
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try Config.with(snapshot) { try array.compute() } })
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    /// Computes the array and copies it to host memory as an ``NDArray``.
+    public func toHost() throws -> NDArray { try compute().toNDArray() }
+
+    /// Computes a one-element array and returns its value converted to `T`.
+    ///
+    /// ```swift
+    /// let total: Double = try a.sum().item()
+    /// ```
+    ///
+    /// - Throws: ``ShapeError/notScalar(shape:)`` if the array has more than one element.
+    public func item<T: NDArrayElement>(_: T.Type = T.self) throws -> T {
+        guard size == 1 else { throw ShapeError.notScalar(shape: shape) }
+        let value = try toHost().scalar(at: 0)
+        return T.dtype.isFloatingPoint ? T(convertingFrom: value.doubleValue) : T(convertingFrom: value.int64Value)
+    }
+
+    /// Computes the blocks now and returns an array that holds them in memory; operations on it
+    /// start from the stored blocks.
+    public func persist() throws -> ChunkedArray {
+        let blocks = try computeBlocks()
+        return ChunkedArray.generated(shape: shape, chunks: chunks, dtype: dtype, meta: meta, prefix: "persisted") {
+            block in
+            guard let chunk = blocks[block.index] else { throw InternalError(message: "no stored block \(block.index)") }
+            return chunk
+        }
+    }
+
+    /// Joins computed blocks into one chunk, axis by axis.
+    private func assemble(_ blocks: [[Int]: any ArrayChunk]) throws -> any ArrayChunk {
+        if blockCount == 1, let only = blocks[[Int](repeating: 0, count: ndim)] { return only }
+        if size == 0 || blockCount == 0 { return try meta.chunk.empty(shape: shape, dtype: dtype) }
+        func join(prefix: [Int]) throws -> any ArrayChunk {
+            let axis = prefix.count
+            if axis == ndim {
+                guard let block = blocks[prefix] else { throw InternalError(message: "missing block \(prefix)") }
+                return block
+            }
+            let parts = try (0..<numBlocks[axis]).map { try join(prefix: prefix + [$0]) }
+            return parts.count == 1 ? parts[0] : try meta.chunk.concatenate(parts, axis: axis)
+        }
+        return try join(prefix: [])
+    }
+
+    /// The graph as Graphviz DOT text: the low-level tasks after optimisation, or the high-level
+    /// layers when `layers` is true.
+    public func visualize(layers: Bool = false) throws -> String {
+        layers ? graph.dot(name: name) : try optimizedGraph().dot(name: name)
+    }
+
+    /// Moves the array to the backend named `label` (the configured one when `nil`).
+    ///
+    /// The identity when the array is already there; otherwise each block is copied through host
+    /// memory into the target backend's chunk type.
+    ///
+    /// - Throws: ``BackendError`` if the label is unknown or the backend is unavailable.
+    public func toBackend(_ label: String? = nil) throws -> ChunkedArray {
+        let target = label ?? ChunkedArray.backends.currentLabel
+        if label == nil { try Config.check() }
+        let entrypoint = try ChunkedArray.backends.entrypoint(for: target)
+        if target == backend { return self }
+        return try entrypoint.toBackend(self, label: target)
+    }
+
+    /// An array with this one's blocks converted by `meta`'s backend from host copies.
+    func converted(to label: String, meta targetMeta: any ArrayChunk) -> ChunkedArray {
+        let source = self
+        return ChunkedArray.derived(
+            from: [source], shape: shape, chunks: chunks, dtype: dtype,
+            meta: ArrayMeta(backend: label, chunk: targetMeta), prefix: "to-\(label)",
+            dependencies: { [source.key($0)] },
+            compute: { _, inputs in try targetMeta.fromNDArray(inputs[0].toNDArray()) })
+    }
+}
+
+extension ChunkedArray: CustomStringConvertible {
+    /// The array as Dask's repr shows one, plus its block and task counts and backend:
+    /// `ChunkedArray<ones, shape=(4, 4), dtype=float64, chunksize=(2, 2), chunks=4, tasks=4, backend=numpy, chunktype=NDArray>`.
+    public var description: String {
+        let layerKind = name.split(separator: "-").dropLast().joined(separator: "-")
+        func tuple(_ values: [Int]) -> String {
+            values.count == 1 ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
+        }
+        return "ChunkedArray<\(layerKind), shape=\(tuple(shape)), dtype=\(dtype), chunksize=\(tuple(chunkSize)), "
+            + "chunks=\(blockCount), tasks=\(graph.taskCount), backend=\(backend), chunktype=\(meta.chunkType)>"
+    }
+}

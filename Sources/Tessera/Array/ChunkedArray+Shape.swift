@@ -1,0 +1,219 @@
+import Backends
+import NumPyBackend
+import TaskGraph
+
+extension ChunkedArray {
+    /// The same values cut into different chunks.
+    ///
+    /// Each new block is assembled from the pieces of the old blocks it overlaps, so a rechunk is
+    /// one task per new block. Rechunking never changes values.
+    ///
+    /// - Throws: ``ShapeError/invalidChunks(shape:chunks:reason:)`` for invalid chunks.
+    public func rechunk(_ spec: ChunkSpec) throws -> ChunkedArray {
+        let config = try Config.resolved()
+        let target = try spec.resolve(shape: shape, dtype: dtype, limitBytes: config.chunkSizeBytes)
+        if target == chunks { return self }
+        let ranges = target.map { blocks in
+            zip(BlockGrid.boundaries(blocks), BlockGrid.boundaries(blocks).dropFirst()).map { $0..<$1 }
+        }
+        return gather(chunks: target, prefix: "rechunk") { index in
+            zip(ranges, index).map { StridedRange(start: $0[$1].lowerBound, count: $0[$1].count) }
+        }
+    }
+
+    /// The same values cut into uniform blocks of the given sizes.
+    public func rechunk(_ sizes: [Int]) throws -> ChunkedArray { try rechunk(.uniform(sizes)) }
+
+    /// The array with its axes reversed (NumPy's `.T`).
+    public func transposed() throws -> ChunkedArray { try transposed(Array((0..<ndim).reversed())) }
+
+    /// The array with axes permuted: result axis `i` is axis `permutation[i]`.
+    ///
+    /// - Throws: ``ShapeError/invalidArgument(_:)`` if `permutation` is not a permutation of the axes.
+    public func transposed(_ permutation: [Int]) throws -> ChunkedArray {
+        guard permutation.sorted() == Array(0..<ndim) else {
+            throw ShapeError.invalidArgument("\(permutation) is not a permutation of the \(ndim) axes.")
+        }
+        let source = self
+        return ChunkedArray.derived(
+            from: [source], shape: permutation.map { shape[$0] }, chunks: permutation.map { chunks[$0] }, dtype: dtype,
+            meta: meta, prefix: "transpose",
+            dependencies: { index in
+                var original = [Int](repeating: 0, count: permutation.count)
+                for (k, axis) in permutation.enumerated() { original[axis] = index[k] }
+                return [source.key(original)]
+            },
+            compute: { _, inputs in try inputs[0].transposed(permutation) })
+    }
+
+    /// The elements in the given ranges, one per axis (axes not given are taken whole).
+    ///
+    /// ```swift
+    /// let corner = try a[0..<100, 5..<10]
+    /// ```
+    ///
+    /// - Throws: ``ShapeError/indexOutOfRange(axis:index:length:)`` for a range outside its axis.
+    public subscript(_ ranges: Range<Int>...) -> ChunkedArray {
+        get throws { try slice(ranges) }
+    }
+
+    /// The elements in the given ranges, one per leading axis.
+    public func slice(_ ranges: [Range<Int>]) throws -> ChunkedArray {
+        guard ranges.count <= ndim else {
+            throw ShapeError.invalidArgument("Too many indices: \(ranges.count) for an array of \(ndim) dimensions.")
+        }
+        let full = ranges + shape.dropFirst(ranges.count).map { 0..<$0 }
+        for (axis, range) in full.enumerated() where range.lowerBound < 0 || range.upperBound > shape[axis] {
+            throw ShapeError.indexOutOfRange(axis: axis, index: "\(range.lowerBound)..<\(range.upperBound)",
+                                             length: shape[axis])
+        }
+        // Output blocks follow the input blocks' boundaries inside the selection.
+        let outRanges: [[Range<Int>]] = full.enumerated().map { axis, range in
+            let bounds = BlockGrid.boundaries(chunks[axis])
+            var pieces: [Range<Int>] = []
+            for (start, end) in zip(bounds, bounds.dropFirst()) {
+                let low = Swift.max(start, range.lowerBound), high = Swift.min(end, range.upperBound)
+                if low < high { pieces.append(low..<high) }
+            }
+            return pieces.isEmpty ? [range.lowerBound..<range.lowerBound] : pieces
+        }
+        let outChunks = outRanges.map { $0.map(\.count) }
+        return gather(chunks: outChunks, prefix: "getitem") { index in
+            zip(outRanges, index).map { StridedRange(start: $0[$1].lowerBound, count: $0[$1].count) }
+        }
+    }
+
+    /// An array with blocks `chunks` whose block `index` holds the elements `region(index)` of
+    /// this array (step 1), assembled from the blocks they overlap.
+    private func gather(chunks outChunks: [[Int]], prefix: String,
+                        region: @escaping @Sendable ([Int]) -> [StridedRange]) -> ChunkedArray {
+        let source = self
+        let bounds = chunks.map(BlockGrid.boundaries)
+        // For a region along one axis: the overlapping source blocks and the local range in each.
+        @Sendable func pieces(axis: Int, range: StridedRange) -> [(block: Int, local: StridedRange)] {
+            let b = bounds[axis]
+            var result: [(Int, StridedRange)] = []
+            for block in 0..<(b.count - 1) {
+                let low = Swift.max(b[block], range.start), high = Swift.min(b[block + 1], range.start + range.count)
+                if low < high { result.append((block, StridedRange(start: low - b[block], count: high - low))) }
+            }
+            if result.isEmpty { result.append((0, StridedRange(start: 0, count: 0))) }
+            return result
+        }
+        @Sendable func plan(_ index: [Int]) -> [[(block: Int, local: StridedRange)]] {
+            zip(0..<source.ndim, region(index)).map { pieces(axis: $0, range: $1) }
+        }
+        let meta = self.meta
+        return ChunkedArray.derived(
+            from: [source], shape: outChunks.map { $0.reduce(0, +) }, chunks: outChunks, dtype: dtype, meta: meta,
+            prefix: prefix,
+            dependencies: { index in
+                BlockGrid.indices(plan(index).map(\.count)).map { choice in
+                    source.key(zip(plan(index), choice).map { $0[$1].block })
+                }
+            },
+            compute: { index, inputs in
+                let axesPlan = plan(index)
+                let choices = BlockGrid.indices(axesPlan.map(\.count))
+                var parts: [[Int]: any ArrayChunk] = [:]
+                for (choice, input) in zip(choices, inputs) {
+                    parts[choice] = try input.slice(zip(axesPlan, choice).map { $0[$1].local })
+                }
+                func join(_ prefix: [Int]) throws -> any ArrayChunk {
+                    if prefix.count == axesPlan.count {
+                        guard let part = parts[prefix] else { throw InternalError(message: "missing piece") }
+                        return part
+                    }
+                    let joined = try (0..<axesPlan[prefix.count].count).map { try join(prefix + [$0]) }
+                    return joined.count == 1 ? joined[0] : try meta.chunk.concatenate(joined, axis: prefix.count)
+                }
+                return try join([])
+            })
+    }
+
+    /// Arrays joined along `axis`; they must agree on every other axis and come from one backend.
+    ///
+    /// - Throws: ``ShapeError`` for mismatched shapes or a bad axis, ``BackendError`` for mixed backends.
+    public static func concatenate(_ arrays: [ChunkedArray], axis: Int = 0) throws -> ChunkedArray {
+        guard let first = arrays.first else { throw ShapeError.invalidArgument("Need at least one array to concatenate.") }
+        let axis = try NDArray.normalizeAxes([axis], ndim: first.ndim)[0]
+        for array in arrays {
+            guard array.ndim == first.ndim,
+                  (0..<first.ndim).allSatisfy({ $0 == axis || array.shape[$0] == first.shape[$0] }) else {
+                throw ShapeError.incompatible(operation: "concatenate", shapes: arrays.map(\.shape))
+            }
+            guard array.backend == first.backend else {
+                throw BackendError.notImplemented(function: "concatenate with a \"\(array.backend)\" array",
+                                                  backend: first.backend)
+            }
+        }
+        let dtype = arrays.dropFirst().reduce(first.dtype) { DType.promote($0, $1.dtype) }
+        // Align the other axes' chunks to the first array's.
+        let aligned = try arrays.map { array -> ChunkedArray in
+            var target = first.chunks
+            target[axis] = array.chunks[axis]
+            return try array.astype(dtype).rechunk(.explicit(target))
+        }
+        var outChunks = first.chunks
+        outChunks[axis] = aligned.flatMap { $0.chunks[axis] }
+        var owner: [(array: Int, block: Int)] = []
+        for (k, array) in aligned.enumerated() { for b in 0..<array.numBlocks[axis] { owner.append((k, b)) } }
+        let ownerMap = owner
+        return ChunkedArray.derived(
+            from: aligned, shape: outChunks.map { $0.reduce(0, +) }, chunks: outChunks, dtype: dtype, meta: first.meta,
+            prefix: "concatenate",
+            dependencies: { index in
+                var local = index
+                local[axis] = ownerMap[index[axis]].block
+                return [aligned[ownerMap[index[axis]].array].key(local)]
+            },
+            compute: { _, inputs in inputs[0] })
+    }
+
+    /// The matrix product of two 2-d arrays (`self @ other`).
+    ///
+    /// Block `(i, j)` of the result is the sum over `k` of the products of block `(i, k)` of `self`
+    /// and block `(k, j)` of `other`; `other` is rechunked along its rows to match `self`'s columns.
+    ///
+    /// - Throws: ``ShapeError/incompatible(operation:shapes:)`` if the inner dimensions differ.
+    public func matmul(_ other: ChunkedArray) throws -> ChunkedArray {
+        guard ndim == 2, other.ndim == 2, shape[1] == other.shape[0] else {
+            throw ShapeError.incompatible(operation: "matmul", shapes: [shape, other.shape])
+        }
+        guard other.backend == backend else {
+            throw BackendError.notImplemented(function: "matmul with a \"\(other.backend)\" array", backend: backend)
+        }
+        let right = try other.rechunk(.explicit([chunks[1], other.chunks[1]]))
+        let left = self
+        let inner = numBlocks[1]
+        let meta = self.meta
+        return ChunkedArray.derived(
+            from: [left, right], shape: [shape[0], other.shape[1]], chunks: [chunks[0], right.chunks[1]],
+            dtype: DType.promote(dtype, other.dtype), meta: meta, prefix: "matmul",
+            dependencies: { index in
+                (0..<inner).flatMap { k in [left.key([index[0], k]), right.key([k, index[1]])] }
+            },
+            compute: { _, inputs in
+                var total: (any ArrayChunk)?
+                for k in 0..<inner {
+                    let product = try meta.chunk.tensordot(inputs[2 * k], inputs[2 * k + 1], axes: ([1], [0]))
+                    if let sum = total {
+                        total = try meta.chunk.evaluate(.binary(.add, .input(0, sum.dtype), .input(1, product.dtype)),
+                                                        inputs: [sum, product], shape: product.shape)
+                    } else {
+                        total = product
+                    }
+                }
+                guard let result = total else { throw InternalError(message: "matmul with no inner blocks") }
+                return result
+            })
+    }
+
+    /// `np.tensordot` over one pair of axes for 2-d arrays: `tensordot(other, axes: 1)` is `matmul`.
+    public func tensordot(_ other: ChunkedArray, axes: Int = 2) throws -> ChunkedArray {
+        guard axes == 1 else {
+            throw BackendError.notImplemented(function: "tensordot with axes=\(axes) (only 1 so far)", backend: backend)
+        }
+        return try matmul(other)
+    }
+}

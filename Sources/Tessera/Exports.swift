@@ -1,0 +1,3 @@
+@_exported import Backends
+@_exported import NumPyBackend
+@_exported import TaskGraph
