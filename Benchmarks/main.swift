@@ -41,11 +41,9 @@ let workloads: [Workload] = [
     Workload(name: "arr_random_mean_std", unit: "GB/s", work: 0.8e9, notes: "defaultRNG(0).standardNormal((10000,10000), chunks 1000): mean and std") {
         return {
             let x = try ChunkedArray.random.defaultRNG(seed: 0).standardNormal(shape: [10_000, 10_000], chunks: [1_000, 1_000])
-            // Two reductions of one generated array; the graph shares nothing, as Dask would recompute
-            // without persist. One compute each.
-            let mean = try x.mean().item(Double.self)
-            let std = try x.std().item(Double.self)
-            return mean + std
+            // Both reductions in one compute, sharing the generated blocks (as dask.compute(m, s)).
+            let results = try ChunkedArray.compute([x.mean(), x.std()])
+            return try results.reduce(0) { $0 + (try $1.toNDArray().scalar(at: 0).doubleValue) }
         }
     },
     Workload(name: "arr_elementwise_chain", unit: "GB/s", work: 1.6e9, notes: "((x+1)*y - x/2).sum(), x,y 10000^2 persisted; one fused pass") {

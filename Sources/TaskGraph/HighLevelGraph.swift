@@ -42,6 +42,13 @@ public struct HighLevelGraph: Sendable {
         layers = merged
     }
 
+    /// The union of several graphs' layers.
+    public init(merging graphs: [HighLevelGraph]) {
+        var merged: [String: Layer] = [:]
+        for graph in graphs { merged.merge(graph.layers) { existing, _ in existing } }
+        layers = merged
+    }
+
     /// The total number of tasks over all layers.
     public var taskCount: Int { layers.values.reduce(0) { $0 + $1.taskCount } }
 

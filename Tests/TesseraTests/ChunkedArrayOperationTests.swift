@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Tessera
 import TesseraTestSupport
@@ -148,5 +149,23 @@ struct ChunkedArrayOperationTests {
         #expect(dot.contains("sum"))
         let layers = try ChunkedArray.ones(shape: [4], chunks: [2]).sum().visualize(layers: true)
         #expect(layers.contains("sum-partial"))
+    }
+}
+
+@Suite("Computing several arrays at once")
+struct MultiComputeTests {
+    @Test("Shared inputs are generated once and each result is right")
+    func shared() throws {
+        let calls = Mutex<Int>(0)
+        let x = try ChunkedArray.fromBlocks(shape: [6], chunks: [2], dtype: .float64, backend: "numpy",
+                                            meta: NDArray(scalar: 0.0)) { block in
+            calls.withLock { $0 += 1 }
+            return try NDArray((0..<2).map { Double(block.offset[0] + $0) }, shape: [2])
+        }
+        let results = try ChunkedArray.compute([x.sum(), x.max(), x * 2])
+        #expect(try results[0].toNDArray().toArray(Double.self) == [15])
+        #expect(try results[1].toNDArray().toArray(Double.self) == [5])
+        #expect(try results[2].toNDArray().toArray(Double.self) == [0, 2, 4, 6, 8, 10])
+        #expect(calls.withLock { $0 } == 3)
     }
 }

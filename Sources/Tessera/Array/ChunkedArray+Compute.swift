@@ -5,26 +5,52 @@ import TaskGraph
 
 extension ChunkedArray {
     /// The low-level graph that computes every block: materialised, culled and fused.
-    public func optimizedGraph() throws -> Graph {
-        let keys = blockIndices.map(key)
-        let graph = try self.graph.materialize(for: [name]).culled(keeping: keys)
+    public func optimizedGraph() throws -> Graph { try Self.optimizedGraph(for: [self]) }
+
+    /// The low-level graph that computes every block of `arrays`, sharing common tasks.
+    static func optimizedGraph(for arrays: [ChunkedArray]) throws -> Graph {
+        let keys = arrays.flatMap { array in array.blockIndices.map(array.key) }
+        let graph = try HighLevelGraph(merging: arrays.map(\.graph)).materialize(for: arrays.map(\.name))
+            .culled(keeping: keys)
         return graph.fusingLinearChains(keeping: Set(keys))
     }
 
     /// Computes every block with the scheduler the configuration names now.
     func computeBlocks(callbacks: SchedulerCallbacks? = nil) throws -> [[Int]: any ArrayChunk] {
+        try Self.computeBlocks(of: [self], callbacks: callbacks)[0]
+    }
+
+    /// Computes the blocks of several arrays in one run of the scheduler, so tasks they share run once.
+    static func computeBlocks(of arrays: [ChunkedArray], callbacks: SchedulerCallbacks?) throws
+        -> [[[Int]: any ArrayChunk]] {
         let config = try Config.resolved()
         let scheduler: any Scheduler = config.isSynchronous ? SynchronousScheduler()
                                                             : ThreadedScheduler(workers: config.numWorkers)
-        let keys = blockIndices.map(key)
-        let results = try scheduler.run(try optimizedGraph(), outputs: keys,
+        let keys = arrays.flatMap { array in array.blockIndices.map(array.key) }
+        let results = try scheduler.run(try optimizedGraph(for: arrays), outputs: keys,
                                         callbacks: GlobalCallbacks.combined(with: callbacks))
-        var blocks: [[Int]: any ArrayChunk] = [:]
-        for key in keys {
-            guard let value = results[key] else { throw InternalError(message: "no result for \(key)") }
-            blocks[key.index] = try asChunk(value)
+        return try arrays.map { array in
+            var blocks: [[Int]: any ArrayChunk] = [:]
+            for index in array.blockIndices {
+                guard let value = results[array.key(index)] else {
+                    throw InternalError(message: "no result for \(array.key(index))")
+                }
+                blocks[index] = try asChunk(value)
+            }
+            return blocks
         }
-        return blocks
+    }
+
+    /// Computes several arrays together (Dask's `dask.compute(a, b)`): tasks they share, such as
+    /// the generation of a common input, run once.
+    ///
+    /// ```swift
+    /// let x = try rng.standardNormal(shape: [10_000, 10_000], chunks: [1_000, 1_000])
+    /// let results = try ChunkedArray.compute([x.mean(), x.std()])
+    /// ```
+    public static func compute(_ arrays: [ChunkedArray], callbacks: SchedulerCallbacks? = nil) throws -> [any ArrayChunk] {
+        let blocks = try computeBlocks(of: arrays, callbacks: callbacks)
+        return try zip(arrays, blocks).map { array, blocks in try array.assemble(blocks) }
     }
 
     /// Computes the array and returns it as one chunk of its backend (an `NDArray` for "numpy").
@@ -85,7 +111,7 @@ extension ChunkedArray {
     }
 
     /// Joins computed blocks into one chunk, axis by axis.
-    private func assemble(_ blocks: [[Int]: any ArrayChunk]) throws -> any ArrayChunk {
+    func assemble(_ blocks: [[Int]: any ArrayChunk]) throws -> any ArrayChunk {
         if blockCount == 1, let only = blocks[[Int](repeating: 0, count: ndim)] { return only }
         if size == 0 || blockCount == 0 { return try meta.chunk.empty(shape: shape, dtype: dtype) }
         func join(prefix: [Int]) throws -> any ArrayChunk {
