@@ -92,6 +92,25 @@ public struct Graph: Sendable {
     public func priorities(outputs: [TaskKey]) -> [TaskKey: Int] {
         var order: [TaskKey: Int] = [:]
         order.reserveCapacity(tasks.count)
+        var dependents: [TaskKey: [TaskKey]] = [:]
+        for task in tasks.values {
+            for dependency in task.dependencies { dependents[dependency, default: []].append(task.key) }
+        }
+        // Gives `key` the next position, then does the same for every consumer whose inputs are now
+        // all placed: a value shared by several consumers (a block read by both a mean and a
+        // standard deviation) is used by all of them before the walk moves on, so it can be freed.
+        func place(_ key: TaskKey) {
+            var ready = [key]
+            while let next = ready.popLast() {
+                guard order[next] == nil else { continue }
+                order[next] = order.count
+                for consumer in dependents[next] ?? [] where order[consumer] == nil {
+                    if let task = tasks[consumer], task.dependencies.allSatisfy({ order[$0] != nil }) {
+                        ready.append(consumer)
+                    }
+                }
+            }
+        }
         var visiting = Set<TaskKey>()
         for output in outputs {
             var stack: [(TaskKey, Int)] = [(output, 0)]
@@ -106,11 +125,11 @@ public struct Graph: Sendable {
                         stack.append((dependency, 0))
                     }
                 } else {
-                    order[key] = order.count
+                    place(key)
                 }
             }
         }
-        for key in tasks.keys where order[key] == nil { order[key] = order.count }
+        for key in tasks.keys.sorted() where order[key] == nil { order[key] = order.count }
         return order
     }
 }

@@ -1,7 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
 /// Host memory owned by one array: an aligned, uninitialised-then-filled byte buffer.
 ///
 /// Storage is written only while its array is being built (by one task) and read-only after, which
-/// is why it can be shared across threads.
+/// is why it can be shared across threads. Buffers of 1 MiB or more are mapped directly from the
+/// operating system and given back when freed (through a small cache of recently freed buffers, so
+/// a chunk-sized buffer is reused without new page faults), which keeps the resident memory of a
+/// long computation close to the chunks actually alive.
 public final class ArrayStorage: @unchecked Sendable {
     // @unchecked: the buffer is mutated only before the storage is published to other threads.
 
@@ -11,10 +19,18 @@ public final class ArrayStorage: @unchecked Sendable {
     /// The number of bytes.
     public let byteCount: Int
 
+    private let mappedLength: Int
+
     /// Allocates `byteCount` bytes, 64-byte aligned (contents undefined).
     public init(byteCount: Int) {
         self.byteCount = byteCount
-        bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        if let (pointer, length) = LargeBufferPool.shared.allocate(byteCount) {
+            bytes = pointer
+            mappedLength = length
+        } else {
+            bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+            mappedLength = 0
+        }
     }
 
     /// Allocates `byteCount` zeroed bytes.
@@ -23,5 +39,66 @@ public final class ArrayStorage: @unchecked Sendable {
         bytes.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
     }
 
-    deinit { bytes.deallocate() }
+    deinit {
+        if mappedLength > 0 {
+            LargeBufferPool.shared.release(bytes, length: mappedLength)
+        } else {
+            bytes.deallocate()
+        }
+    }
+}
+
+/// Page-mapped buffers for large arrays, with a bounded cache of freed ones for reuse.
+final class LargeBufferPool: Sendable {
+    static let shared = LargeBufferPool()
+
+    /// Buffers smaller than this come from the ordinary allocator.
+    static let threshold = 1 << 20
+    /// The most bytes kept cached (not in use) at once.
+    static let cacheLimit = 256 << 20
+
+    private struct Cached { let address: UInt; let length: Int }
+    private let cache = Mutex<(buffers: [Cached], bytes: Int)>(([], 0))
+
+    /// A buffer of at least `byteCount` bytes and its mapped length, or nil below the threshold.
+    func allocate(_ byteCount: Int) -> (UnsafeMutableRawPointer, Int)? {
+        #if canImport(Glibc)
+        guard byteCount >= Self.threshold else { return nil }
+        let page = 4096
+        let length = (byteCount + page - 1) / page * page
+        let reused: UInt? = cache.withLock { state in
+            guard let index = state.buffers.firstIndex(where: { $0.length == length }) else { return nil }
+            let buffer = state.buffers.remove(at: index)
+            state.bytes -= buffer.length
+            return buffer.address
+        }
+        if let reused, let pointer = UnsafeMutableRawPointer(bitPattern: reused) { return (pointer, length) }
+        let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let mapped, mapped != MAP_FAILED else { return nil }
+        return (mapped, length)
+        #else
+        return nil
+        #endif
+    }
+
+    /// Returns a buffer: cached for reuse if there is room, unmapped otherwise.
+    func release(_ pointer: UnsafeMutableRawPointer, length: Int) {
+        #if canImport(Glibc)
+        let address = UInt(bitPattern: pointer)
+        let evicted: [Cached] = cache.withLock { state in
+            state.buffers.append(Cached(address: address, length: length))
+            state.bytes += length
+            var evicted: [Cached] = []
+            while state.bytes > Self.cacheLimit, !state.buffers.isEmpty {
+                let oldest = state.buffers.removeFirst()
+                state.bytes -= oldest.length
+                evicted.append(oldest)
+            }
+            return evicted
+        }
+        for buffer in evicted {
+            if let pointer = UnsafeMutableRawPointer(bitPattern: buffer.address) { munmap(pointer, buffer.length) }
+        }
+        #endif
+    }
 }
