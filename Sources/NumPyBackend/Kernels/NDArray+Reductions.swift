@@ -61,6 +61,9 @@ extension NDArray {
                                   operation: ReductionOperation) throws -> ReductionPartial {
         let ones = [Int](repeating: 1, count: shape.count)
         let kind = AccumulatorKind(expression.dtype)
+        if case let .constant(value, dtype) = expression {
+            return constantPartial(value, dtype: dtype, count: shape.reduce(1, *), operation: operation, shape: ones)
+        }
         switch operation {
         case .mean, .variance, .std:
             var total = Moments()
@@ -74,6 +77,30 @@ extension NDArray {
             var accumulator = ScalarAccumulator(operation: operation, kind: kind)
             try forEachTile(of: expression, inputs: inputs, shape: shape) { tile in accumulator.add(tile) }
             return .value(NDArray(filled: accumulator.value, shape: ones, dtype: accumulator.dtype))
+        }
+    }
+
+    /// The partial of `count` copies of one value, without touching memory.
+    private static func constantPartial(_ value: ScalarValue, dtype: DType, count: Int, operation: ReductionOperation,
+                                        shape: [Int]) -> ReductionPartial {
+        let tile: TileValues
+        if dtype.isFloatingPoint {
+            let v = dtype == .float32 ? Double(Float(value.doubleValue)) : value.doubleValue
+            tile = .repeatedDouble(v, count)
+        } else {
+            tile = dtype == .uint64 ? .repeatedUnsigned(value.int64Value, count) : .repeatedInteger(value.int64Value, count)
+        }
+        switch operation {
+        case .mean, .variance, .std:
+            var total = Moments()
+            if count > 0 { total.merge(Moments(tile)) }
+            return total.partial(shape: shape)
+        case .count:
+            return .value(NDArray(filled: .int(count > 0 ? tile.nonNaNCount : 0), shape: shape, dtype: .int64))
+        default:
+            var accumulator = ScalarAccumulator(operation: operation, kind: AccumulatorKind(dtype))
+            if count > 0 { accumulator.add(tile) }
+            return .value(NDArray(filled: accumulator.value, shape: shape, dtype: accumulator.dtype))
         }
     }
 
@@ -141,6 +168,12 @@ extension NDArray {
         case let (.value(x), .value(y)):
             let left = try x.toNDArray()
             let right = try y.toNDArray()
+            if left.count == 1, right.count == 1, left.dtype == .float64, right.dtype == .float64,
+               left.shape == right.shape, operation == .sum || operation == .count {
+                // The common top of a tree: two scalars, added without building an evaluator.
+                let sum = left.scalar(at: 0).doubleValue + right.scalar(at: 0).doubleValue
+                return .value(NDArray(filled: .double(sum), shape: left.shape, dtype: .float64))
+            }
             let op: BinaryOperation = switch operation {
             case .sum, .count: .add
             case .prod: .multiply

@@ -133,15 +133,22 @@ package struct CounterRandomStream: Sendable, Hashable {
     package func fillIntegers(_ out: UnsafeMutableBufferPointer<Int64>, low: Int64, high: Int64, start: Int) {
         guard let dst = out.baseAddress else { return }
         let span = UInt64(bitPattern: high &- low)
-        // Draws whose low product half is below 2^64 mod span are rejected. Computed once per
-        // call; a span of 0 (high == low, a caller error) is treated as 2^64 instead of trapping.
-        let threshold = span == 0 ? 0 : (0 &- span) % span
+        guard span != 0 else {
+            // high == low breaks the caller's contract; rather than trap, read the wrapped span
+            // as 2^64: every Int64, i.e. low plus the raw word.
+            forEachWordChunk(start: start, count: out.count) { words, offset, count, _ in
+                for k in 0..<count { dst[offset + k] = low &+ Int64(bitPattern: words[k]) }
+            }
+            return
+        }
+        // Draws whose low product half is below 2^64 mod span are rejected (Lemire); the
+        // threshold is computed once per call instead of per element.
+        let threshold = (0 &- span) % span
         forEachWordChunk(start: start, count: out.count) { words, offset, count, first in
             let o = dst + offset
             for k in 0..<count {
-                let v = words[k]
-                let product = v.multipliedFullWidth(by: span)
-                var value = span == 0 ? v : product.high
+                let product = words[k].multipliedFullWidth(by: span)
+                var value = product.high
                 if _slowPath(product.low < threshold) {
                     value = slowInteger(element: first &+ UInt64(k), span: span, threshold: threshold)
                 }
@@ -158,29 +165,17 @@ package struct CounterRandomStream: Sendable, Hashable {
     // MARK: - Counter scheme
 
     /// SIMD batch of Philox lanes used by the fill loops (pairs of elements per batch).
-    typealias Lanes = SIMD2<UInt64>
+    typealias Lanes = Philox4x32.V
     /// Pair indices wrap modulo 2^48 (the top 16 bits of counter word 3 hold the attempt).
     static let pairMask: UInt64 = 0x0000_FFFF_FFFF_FFFF
-    /// Elements per chunk of the fill loops: a multiple of 2 * Lanes.scalarCount, and 1 KiB of
-    /// words so the scratch buffer always lives on the stack.
-    static let chunkElements = 128
+    /// Elements per chunk of the fill loops. Must be a multiple of 2 * Lanes.scalarCount (the
+    /// word buffer holds whole SIMD batches); small enough for stack scratch buffers.
+    static let chunkElements = 512
 
     /// The Philox block function keyed by the seed.
     @inline(__always)
     var philox: Philox4x32 {
         Philox4x32(k0: UInt32(truncatingIfNeeded: seed), k1: UInt32(truncatingIfNeeded: seed &>> 32))
-    }
-
-    /// The Philox counter of pair `pair` at attempt `attempt` (see the scheme above).
-    @inline(__always)
-    func counter(pair: UInt64, attempt: UInt32) -> SIMD4<UInt32> {
-        let j = pair & Self.pairMask
-        return SIMD4(
-            UInt32(truncatingIfNeeded: stream),
-            UInt32(truncatingIfNeeded: j),
-            UInt32(truncatingIfNeeded: stream &>> 32),
-            UInt32(truncatingIfNeeded: j &>> 32) | (attempt &<< 16)
-        )
     }
 
     /// The 64-bit word of element `element` at attempt `attempt` (scalar path).
@@ -204,7 +199,6 @@ package struct CounterRandomStream: Sendable, Hashable {
     @inline(__always)
     func generateWords(_ out: UnsafeMutablePointer<UInt64>, firstPair: UInt64, pairs: Int) {
         let ph = philox
-        let low = Lanes(repeating: 0xFFFF_FFFF)
         var laneOffsets = Lanes()
         for lane in 0..<Lanes.scalarCount { laneOffsets[lane] = UInt64(lane) }
         let s0 = UInt32(truncatingIfNeeded: stream)
@@ -215,26 +209,34 @@ package struct CounterRandomStream: Sendable, Hashable {
         var done = 0
         while done < pairs {
             let jLow = UInt32(truncatingIfNeeded: j)
-            let words: (Lanes, Lanes, Lanes, Lanes)
             if _fastPath(jLow <= UInt32.max - lastLane) {
                 // All lanes share counter words 0, 2 and 3.
-                words = ph.blocks(sharing: s0, Lanes(repeating: UInt64(jLow)) &+ laneOffsets, s2,
-                                  UInt32(truncatingIfNeeded: j &>> 32))
+                let (w0, w1, w2, w3) = ph.blocks(
+                    sharing: s0, Lanes(repeating: UInt64(jLow)) &+ laneOffsets, s2,
+                    UInt32(truncatingIfNeeded: j &>> 32))
+                let even = (w0 &<< 32) | w1
+                let odd = (w2 &<< 32) | w3
+                for lane in 0..<Lanes.scalarCount {
+                    o[2 &* lane] = even[lane]
+                    o[2 &* lane &+ 1] = odd[lane]
+                }
             } else {
-                // The batch crosses a 2^32 boundary of the pair index: fully general lanes.
-                let jl = (Lanes(repeating: j) &+ laneOffsets) & Lanes(repeating: Self.pairMask)
-                words = ph.blocks(Lanes(repeating: UInt64(s0)), jl & low,
-                                  Lanes(repeating: UInt64(s2)), jl &>> 32)
-            }
-            let even = (words.0 &<< 32) | words.1
-            let odd = (words.2 &<< 32) | words.3
-            for lane in 0..<Lanes.scalarCount {
-                o[2 &* lane] = even[lane]
-                o[2 &* lane &+ 1] = odd[lane]
+                // The batch crosses a 2^32 boundary of the pair index (once per 2^33 elements).
+                generateWordsScalar(o, firstPair: j, pairs: Lanes.scalarCount)
             }
             o += 2 * Lanes.scalarCount
             done &+= Lanes.scalarCount
             j = (j &+ UInt64(Lanes.scalarCount)) & Self.pairMask
+        }
+    }
+
+    /// Scalar `generateWords`, for the rare batches whose pair indices differ in counter word 3.
+    @inline(never)
+    func generateWordsScalar(_ out: UnsafeMutablePointer<UInt64>, firstPair: UInt64, pairs: Int) {
+        for p in 0..<pairs {
+            let element = (firstPair &+ UInt64(p)) &<< 1
+            out[2 &* p] = word(element: element, attempt: 0)
+            out[2 &* p &+ 1] = word(element: element | 1, attempt: 0)
         }
     }
 
@@ -278,20 +280,24 @@ package struct CounterRandomStream: Sendable, Hashable {
         store2: (UnsafeMutablePointer<T>, SIMD2<Double>) -> Void,
         store1: (UnsafeMutablePointer<T>, Double) -> Void
     ) {
-        ZigguratTables.kAsDouble.withUnsafeBufferPointer { kTable in
-            ZigguratTables.w.withUnsafeBufferPointer { wTable in
-                let kt = kTable.baseAddress!, wt = wTable.baseAddress!
-                let mask52 = SIMD2<UInt64>(repeating: 0x000F_FFFF_FFFF_FFFF)
-                let exponent52 = SIMD2<UInt64>(repeating: 0x4330_0000_0000_0000)  // bits of 2^52
-                let two52 = SIMD2<Double>(repeating: 0x1p52)
-                let signBit = SIMD2<UInt64>(repeating: 0x8000_0000_0000_0000)
+        ZigguratTables.withTables { kt, wt, ft in
+            let mask52 = SIMD2<UInt64>(repeating: 0x000F_FFFF_FFFF_FFFF)
+            let exponent52 = SIMD2<UInt64>(repeating: 0x4330_0000_0000_0000)  // bits of 2^52
+            let two52 = SIMD2<Double>(repeating: 0x1p52)
+            let signBit = SIMD2<UInt64>(repeating: 0x8000_0000_0000_0000)
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3 * Self.chunkElements) { scratch in
+                // Per chunk: offsets of the elements that missed the fast path, and their
+                // attempt-1 and attempt-2 words.
+                let rejected = scratch.baseAddress!
+                let next = rejected + Self.chunkElements
                 forEachWordChunk(start: start, count: count) { words, offset, n, first in
                     let o = dst + offset
+                    var rejectedCount = 0
                     var k = 0
                     while k &+ 2 <= n {
                         let v = UnsafeRawPointer(words + k).loadUnaligned(as: SIMD2<UInt64>.self)
-                        let i0 = Int(truncatingIfNeeded: words[k] & 0xFF)
-                        let i1 = Int(truncatingIfNeeded: words[k &+ 1] & 0xFF)
+                        let i0 = Self.lowByte(words + k)
+                        let i1 = Self.lowByte(words + (k &+ 1))
                         // Double(m) exactly, for m < 2^52: (2^52 + m) - 2^52.
                         let mBits = ((v &>> 9) & mask52) | exponent52
                         let m = unsafeBitCast(mBits, to: SIMD2<Double>.self) - two52
@@ -299,19 +305,34 @@ package struct CounterRandomStream: Sendable, Hashable {
                         let signed = unsafeBitCast(
                             unsafeBitCast(x, to: SIMD2<UInt64>.self) ^ ((v &<< 55) & signBit),
                             to: SIMD2<Double>.self)
+                        store2(o + k, signed)
                         let accept = m .< SIMD2(kt[i0], kt[i1])
-                        if _fastPath(all(accept)) {
-                            store2(o + k, signed)
-                        } else {
-                            store1(o + k, accept[0] ? signed[0]
-                                   : slowNormal(element: first &+ UInt64(k), word: v[0]))
-                            store1(o + k + 1, accept[1] ? signed[1]
-                                   : slowNormal(element: first &+ UInt64(k &+ 1), word: v[1]))
+                        if _slowPath(!all(accept)) {
+                            // Rare (3% of pairs): note the element(s) for the fix-up pass.
+                            rejected[rejectedCount] = UInt64(k)
+                            rejectedCount &+= accept[0] ? 0 : 1
+                            rejected[rejectedCount] = UInt64(k &+ 1)
+                            rejectedCount &+= accept[1] ? 0 : 1
                         }
                         k &+= 2
                     }
                     if k < n {
-                        store1(o + k, slowNormal(element: first &+ UInt64(k), word: words[k]))
+                        rejected[rejectedCount] = UInt64(k)
+                        rejectedCount &+= 1
+                    }
+                    // The slow path runs after the chunk. Its attempt-1 and -2 words (enough
+                    // for nearly every rejected element) are computed first, in a loop of
+                    // independent Philox chains that overlap, before any data-dependent branch.
+                    for r in 0..<rejectedCount {
+                        let e = first &+ rejected[r]
+                        next[2 &* r] = word(element: e, attempt: 1)
+                        next[2 &* r &+ 1] = word(element: e, attempt: 2)
+                    }
+                    for r in 0..<rejectedCount {
+                        let e = Int(truncatingIfNeeded: rejected[r])
+                        let x = slowNormal(element: first &+ UInt64(e), word: words[e],
+                                           next: (next[2 &* r], next[2 &* r &+ 1]), k: kt, w: wt, f: ft)
+                        store1(o + e, x)
                     }
                 }
             }
@@ -329,27 +350,51 @@ package struct CounterRandomStream: Sendable, Hashable {
         }
     }
 
+    /// The low byte of the word at `p` (the ziggurat layer index), loaded on its own so it
+    /// goes straight to an integer register.
+    @inline(__always)
+    static func lowByte(_ p: UnsafePointer<UInt64>) -> Int {
+        #if _endian(little)
+        Int(UnsafeRawPointer(p).load(as: UInt8.self))
+        #else
+        Int(truncatingIfNeeded: p.pointee & 0xFF)
+        #endif
+    }
+
     /// The full ziggurat for one element whose attempt-0 word is `word0`: fast path, wedge
-    /// test, tail and retries, consuming attempts 1, 2, ... in order.
+    /// test, tail and retries, consuming attempts 1, 2, ... in order. `next` holds the words
+    /// of attempts 1 and 2, precomputed by the caller; `k`, `w`, `f` point at
+    /// `ZigguratTables.kAsDouble`, `.w` and `.f`.
     @inline(never)
-    func slowNormal(element: UInt64, word word0: UInt64) -> Double {
-        let kt = ZigguratTables.k, wt = ZigguratTables.w, ft = ZigguratTables.f
+    func slowNormal(
+        element: UInt64, word word0: UInt64, next: (UInt64, UInt64),
+        k kt: UnsafePointer<Double>, w wt: UnsafePointer<Double>, f ft: UnsafePointer<Double>
+    ) -> Double {
+        @inline(__always)
+        func word(_ attempt: UInt32) -> UInt64 {
+            switch attempt {
+            case 1: next.0
+            case 2: next.1
+            default: self.word(element: element, attempt: attempt)
+            }
+        }
         var v = word0
         var attempt: UInt32 = 0
         while true {
             let idx = Int(truncatingIfNeeded: v & 0xFF)
             let negative = (v &>> 8) & 1 != 0
             let m = (v &>> 9) & 0x000F_FFFF_FFFF_FFFF
-            let x = Double(Int64(bitPattern: m)) * wt[idx]
-            if m < kt[idx] { return negative ? -x : x }
+            let md = Double(Int64(bitPattern: m))
+            let x = md * wt[idx]
+            if md < kt[idx] { return negative ? -x : x }
             if idx == 0 {
                 // Tail beyond r (Marsaglia 1964): exponential proposals, accepted when
                 // 2 yy > xx^2. log1p(-u) avoids log(0) since u < 1.
                 while true {
                     attempt &+= 1
-                    let u1 = Self.uniformDouble(word(element: element, attempt: attempt))
+                    let u1 = Self.uniformDouble(word(attempt))
                     attempt &+= 1
-                    let u2 = Self.uniformDouble(word(element: element, attempt: attempt))
+                    let u2 = Self.uniformDouble(word(attempt))
                     let xx = -ZigguratTables.inverseR * log1p(-u1)
                     let yy = -log1p(-u2)
                     if yy + yy > xx * xx {
@@ -360,19 +405,32 @@ package struct CounterRandomStream: Sendable, Hashable {
             }
             // Wedge of layer idx: uniform height between f(x[idx]) and f(x[idx - 1]).
             attempt &+= 1
-            let u = Self.uniformDouble(word(element: element, attempt: attempt))
+            let u = Self.uniformDouble(word(attempt))
             if (ft[idx &- 1] - ft[idx]) * u + ft[idx] < exp(-0.5 * x * x) {
                 return negative ? -x : x
             }
             attempt &+= 1
-            v = word(element: element, attempt: attempt)
+            v = word(attempt)
         }
     }
 }
 
 extension ZigguratTables {
-    /// `k` converted to Double (exact: every entry is below 2^52), for the SIMD fast path.
+    /// `k` converted to Double (exact: every entry is below 2^52, so `Double(m) < kAsDouble[i]`
+    /// is `m < k[i]`), for comparisons in floating-point registers.
     static let kAsDouble: [Double] = k.map { Double($0) }
+
+    /// Calls `body` with base pointers of `kAsDouble`, `w` and `f` (256 entries each).
+    @inline(__always)
+    static func withTables<R>(
+        _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>) -> R
+    ) -> R {
+        kAsDouble.withUnsafeBufferPointer { k in
+            w.withUnsafeBufferPointer { w in
+                f.withUnsafeBufferPointer { f in body(k.baseAddress!, w.baseAddress!, f.baseAddress!) }
+            }
+        }
+    }
 }
 
 /// The 256-layer ziggurat constants (exact literals; see scripts/make_ziggurat_tables.py).

@@ -73,6 +73,12 @@ package struct Philox4x32: Sendable, Hashable {
         return (x0, x1, x2, x3)
     }
 
+    /// The SIMD vector the batched block functions work on: one Philox block per lane.
+    ///
+    /// A concrete type on purpose: the generic `SIMD` operators are lane loops, the concrete
+    /// ones map to vector instructions.
+    typealias V = SIMD16<UInt64>
+
     /// Philox4x32-10 on `V.scalarCount` counters at once, one block per SIMD lane.
     ///
     /// Every lane holds a 32-bit word zero-extended to 64 bits, so each round's two products are
@@ -80,7 +86,7 @@ package struct Philox4x32: Sendable, Hashable {
     /// the high halves are zero) and the product halves are a shift and a mask away. Input lanes
     /// must be < 2^32; output lanes are < 2^32. The ten rounds are unrolled by hand.
     @inline(__always)
-    func blocks<V: SIMD>(_ c0: V, _ c1: V, _ c2: V, _ c3: V) -> (V, V, V, V) where V.Scalar == UInt64 {
+    func blocks(_ c0: V, _ c1: V, _ c2: V, _ c3: V) -> (V, V, V, V) {
         let low = V(repeating: 0xFFFF_FFFF)
         let m0 = V(repeating: UInt64(Self.m0))
         let m1 = V(repeating: UInt64(Self.m1))
@@ -117,8 +123,7 @@ package struct Philox4x32: Sendable, Hashable {
     /// the parts of rounds 1 to 4 that depend only on the shared words are computed once in
     /// scalar registers (about a fifth fewer vector operations). `c1` lanes must be < 2^32.
     @inline(__always)
-    func blocks<V: SIMD>(sharing c0: UInt32, _ c1: V, _ c2: UInt32, _ c3: UInt32) -> (V, V, V, V)
-    where V.Scalar == UInt64 {
+    func blocks(sharing c0: UInt32, _ c1: V, _ c2: UInt32, _ c3: UInt32) -> (V, V, V, V) {
         let low = V(repeating: 0xFFFF_FFFF)
         let m0 = V(repeating: UInt64(Self.m0))
         let m1 = V(repeating: UInt64(Self.m1))
