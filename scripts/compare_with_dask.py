@@ -50,7 +50,9 @@ def main():
         rows += run_tessera(name, args.reps)
     out_dir = ROOT / "benchmarks"
     out_dir.mkdir(exist_ok=True)
-    (out_dir / f"results-{date}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    # Appends, so partial runs (--only) add to the day's record instead of replacing it.
+    with open(out_dir / f"results-{date}.jsonl", "a") as raw:
+        raw.write("".join(json.dumps(r) + "\n" for r in rows))
     dask = {r["name"]: r["median_s"] for r in rows if r["engine"] == "dask"}
     lines = [f"# Array benchmarks, {date}", "",
              "Command: `swift build -c release --product tessera-bench && python3 scripts/compare_with_dask.py`",
@@ -61,7 +63,8 @@ def main():
         rate = f"{r.get('rate', 0):.2f} {r.get('rate_unit', '')}"
         lines.append(f"| {r['name']} | {r['engine']} | {r['median_s']:.4f} | {r['min_s']:.4f} | {rate} | {ratio} | "
                      f"{r.get('peak_rss_mb', '—')} |")
-    (out_dir / f"RESULTS-{date}.md").write_text("\n".join(lines) + "\n")
+    with open(out_dir / f"RESULTS-{date}.md", "a") as table:
+        table.write("\n".join(lines) + "\n\n")
     print("\n".join(lines))
 
 
