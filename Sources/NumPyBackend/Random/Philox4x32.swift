@@ -76,7 +76,8 @@ package struct Philox4x32: Sendable, Hashable {
     /// The SIMD vector the batched block functions work on: one Philox block per lane.
     ///
     /// A concrete type on purpose: the generic `SIMD` operators are lane loops, the concrete
-    /// ones map to vector instructions.
+    /// ones map to vector instructions. Sixteen lanes measured fastest on x86-64 with SSE2
+    /// (the default target), AVX2 and AVX-512 alike: more independent multiply chains in flight.
     typealias V = SIMD16<UInt64>
 
     /// Philox4x32-10 on `V.scalarCount` counters at once, one block per SIMD lane.
