@@ -87,4 +87,12 @@ struct NDArrayTests {
         let big = try NDArray([Double](repeating: 1, count: 2000), shape: [2000])
         #expect(big.description == "[1. 1. 1. ... 1. 1. 1.]")
     }
+
+    @Test("Raw element access checks the element type instead of trapping")
+    func rawAccess() throws {
+        let x = try NDArray([1.0, 2, 3], shape: [3])
+        #expect(try x.withUnsafeBufferPointer(as: Double.self) { $0.reduce(0, +) } == 6)
+        #expect(throws: ShapeError.self) { try x.withUnsafeBufferPointer(as: Int64.self) { $0.count } }
+        #expect(throws: ShapeError.self) { try x.withUnsafeBufferPointer(as: Float.self) { $0.count } }
+    }
 }

@@ -74,11 +74,28 @@ public struct NDArray: Sendable {
         return strides
     }
 
+    /// Calls `body` with the elements as `Element`, which must be the dtype's Swift type.
+    ///
+    /// ```swift
+    /// let total = try host.withUnsafeBufferPointer(as: Double.self) { $0.reduce(0, +) }
+    /// ```
+    ///
+    /// - Throws: ``ShapeError/invalidArgument(_:)`` if `Element` does not store ``dtype``.
+    public func withUnsafeBufferPointer<Element: NDArrayElement, R>(
+        as type: Element.Type, _ body: (UnsafeBufferPointer<Element>) throws -> R
+    ) throws -> R {
+        guard Element.dtype == dtype || (dtype == .uint64 && Element.self == Int64.self) else {
+            throw ShapeError.invalidArgument("The array holds \(dtype), not \(Element.dtype); convert it with astype first.")
+        }
+        return try withUnsafeElements(as: type, body)
+    }
+
     /// Calls `body` with the elements, which must be of type `Element`.
     ///
-    /// - Precondition: `Element.dtype == dtype` (an internal invariant: callers switch on dtype first).
+    /// - Precondition: `Element` has the dtype's width. An internal invariant, unreachable from user
+    ///   input: only Tessera's kernels call this, after switching on the dtype.
     @inlinable
-    public func withUnsafeElements<Element: NDArrayElement, R>(
+    package func withUnsafeElements<Element: NDArrayElement, R>(
         as _: Element.Type, _ body: (UnsafeBufferPointer<Element>) throws -> R
     ) rethrows -> R {
         precondition(Element.dtype.itemSize == dtype.itemSize, "element type does not match dtype")
