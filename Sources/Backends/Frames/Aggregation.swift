@@ -1,0 +1,25 @@
+/// A reduction of a column, whole or per group: the names pandas' `agg` takes.
+public enum Aggregation: String, Sendable, Hashable, CaseIterable {
+    /// The number of non-null values.
+    case count
+    /// The number of rows, nulls included.
+    case size
+    /// The sum of non-null values (0 when there are none).
+    case sum
+    /// The mean of non-null values, as `float64` (null when there are none).
+    case mean
+    /// The smallest non-null value.
+    case min
+    /// The largest non-null value.
+    case max
+    /// The sample standard deviation (`ddof` 1).
+    case std
+    /// The sample variance (`ddof` 1).
+    case `var`
+    /// The first non-null value.
+    case first
+    /// The last non-null value.
+    case last
+    /// The number of distinct non-null values.
+    case nunique
+}
