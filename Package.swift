@@ -18,7 +18,7 @@ let package = Package(
         // MARK: - Public API
         .target(
             name: "Tessera",
-            dependencies: ["Backends", "TaskGraph", "NumPyBackend", "CTesseraBackendABI"],
+            dependencies: ["Backends", "TaskGraph", "NumPyBackend", "PandasBackend", "FileFormats", "CTesseraBackendABI"],
             swiftSettings: strict
         ),
 
@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "Backends", swiftSettings: strict),
         .target(name: "TaskGraph", dependencies: ["Backends"], swiftSettings: strict),
         .target(name: "NumPyBackend", dependencies: ["Backends"], swiftSettings: strict),
+        .target(name: "PandasBackend", dependencies: ["Backends", "NumPyBackend"], swiftSettings: strict),
+        .target(name: "FileFormats", dependencies: ["Backends"], swiftSettings: strict),
         /// The C ABI a backend built as its own shared library exports (see docs/writing-a-backend.md).
         .target(name: "CTesseraBackendABI"),
 
@@ -44,6 +46,10 @@ let package = Package(
         .testTarget(name: "TaskGraphTests", dependencies: ["TaskGraph", "TesseraTestSupport"], swiftSettings: strict),
         .testTarget(name: "NumPyBackendTests", dependencies: ["NumPyBackend", "TesseraTestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "PandasBackendTests", dependencies: ["PandasBackend", "TesseraTestSupport"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "TesseraTestSupport"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "TesseraTests",
             dependencies: ["Tessera", "TesseraTestSupport", "ExampleBackend"],

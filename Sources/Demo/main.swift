@@ -24,6 +24,24 @@ let small = try ChunkedArray.arange(start: 0, stop: 12, step: 1, chunks: [5])
 print("arange(12)        =", try small.toHost())
 print("column means      =", try b[0..<4, 0..<4].mean(axis: 0).toHost())
 
+print("\n== Dataframes on the default backend (\"pandas\")")
+let df = try ChunkedDataFrame.fromDict([
+    "key": [1, 2, 1, 3, 2, 1],
+    "x": [0.5, 1.5, 2.5, nil, 4.0, 5.5],
+    "name": ["a", "b", "c", "d", "e", "f"],
+], npartitions: 2)
+print(df)
+let kept = try df[df["x"] > 1.0]
+let grouped = try kept.assign("y", kept["x"] * 2).groupby("key").agg(["x": .mean, "y": .sum])
+print("df[df.x > 1].assign(y=x*2).groupby(key).agg(x=mean, y=sum):")
+print(try grouped.toHost())
+print("df.x.sum() =", try df["x"].sum().compute())
+do {
+    _ = try Config.set(["dataframe.backend": "cudf"]) { try ChunkedDataFrame.fromDict(["a": [1]]) }
+} catch {
+    print("cudf:", error)
+}
+
 print("\n== A backend switch, scoped to a closure")
 do {
     _ = try Config.set(["array.backend": "cupy"]) {

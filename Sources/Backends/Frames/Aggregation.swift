@@ -23,3 +23,20 @@ public enum Aggregation: String, Sendable, Hashable, CaseIterable {
     /// The number of distinct non-null values.
     case nunique
 }
+
+/// One output column of a groupby or reduction: `aggregation` of `column`, named `outputName`.
+public struct AggregationSpec: Sendable, Hashable {
+    /// The input column.
+    public let column: String
+    /// The reduction.
+    public let aggregation: Aggregation
+    /// The output column's name.
+    public let outputName: String
+
+    /// A spec.
+    public init(column: String, aggregation: Aggregation, outputName: String) {
+        self.column = column
+        self.aggregation = aggregation
+        self.outputName = outputName
+    }
+}

@@ -1,0 +1,86 @@
+/// A partition of a dataframe, in a backend library's own type: the compute-dispatch side of a
+/// dataframe backend.
+///
+/// Tasks call these requirements on the collection's meta chunk or on their input partitions, so
+/// the chunk's type picks the kernel (Dask's `concat_dispatch`, `hash_object_dispatch`, ...; the
+/// table in docs/ARCHITECTURE.md maps each). ``DataFrame`` is the "pandas" backend's chunk.
+/// Requirements a backend does not implement keep the default, which throws
+/// ``BackendError/notImplemented(function:backend:)``.
+public protocol DataFrameChunk: Sendable {
+    /// The chunk's type name, for messages and reprs (for example `"DataFrame"`).
+    var chunkType: String { get }
+    /// The names and types of the columns (`make_meta`).
+    var schema: Schema { get }
+    /// The number of rows.
+    var rowCount: Int { get }
+    /// A copy in host memory.
+    func toHost() throws -> DataFrame
+    /// A chunk of this backend holding `frame` (called on the meta chunk).
+    func fromHost(_ frame: DataFrame) throws -> any DataFrameChunk
+    /// A chunk with `schema` and no rows (`make_meta`, `meta_nonempty`'s empty twin).
+    func empty(schema: Schema) throws -> any DataFrameChunk
+    /// The chunks' rows one after another (`concat_dispatch`), called on the meta chunk.
+    func concatenate(_ chunks: [any DataFrameChunk]) throws -> any DataFrameChunk
+    /// The named columns, in that order.
+    func selecting(_ columns: [String]) throws -> any DataFrameChunk
+    /// The rows where `predicate` is true.
+    func filtering(_ predicate: ColumnExpression) throws -> any DataFrameChunk
+    /// The chunk with column `name` set to `expression`'s values.
+    func assigning(_ name: String, _ expression: ColumnExpression) throws -> any DataFrameChunk
+    /// The first `n` rows.
+    func prefix(_ n: Int) throws -> any DataFrameChunk
+    /// The last `n` rows.
+    func suffix(_ n: Int) throws -> any DataFrameChunk
+    /// Rows with a null in any of `columns` (all columns when `nil`) removed.
+    func droppingNulls(in columns: [String]?) throws -> any DataFrameChunk
+    /// Per-partition state of a groupby (`grouper_dispatch`); `keys` empty reduces the whole chunk.
+    func groupbyPartial(keys: [String], specs: [AggregationSpec], dropna: Bool) throws -> any DataFrameChunk
+    /// Several partial states merged into one (called on the meta chunk).
+    func groupbyCombine(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk
+    /// The final groupby result from a partial state: keys, then one column per spec, sorted by key.
+    func groupbyFinalize(keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk
+    /// A 64-bit hash of each row of `columns` (`hash_object_dispatch`).
+    func hashRows(_ columns: [String]) throws -> [UInt64]
+    /// The rows split into `count` chunks by the hash of `columns` (`group_split_dispatch`).
+    func split(byHashOf columns: [String], into count: Int) throws -> [any DataFrameChunk]
+    /// The values of one column as cells (`tolist_dispatch`).
+    func toList(_ column: String) throws -> [FrameValue]
+}
+
+extension DataFrameChunk {
+    private func missing(_ function: String) -> BackendError {
+        .notImplemented(function: function, backend: chunkType)
+    }
+
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func empty(schema: Schema) throws -> any DataFrameChunk { throw missing("empty") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func concatenate(_ chunks: [any DataFrameChunk]) throws -> any DataFrameChunk { throw missing("concat") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func selecting(_ columns: [String]) throws -> any DataFrameChunk { throw missing("select") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func filtering(_ predicate: ColumnExpression) throws -> any DataFrameChunk { throw missing("filter") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func assigning(_ name: String, _ expression: ColumnExpression) throws -> any DataFrameChunk { throw missing("assign") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func prefix(_ n: Int) throws -> any DataFrameChunk { throw missing("head") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func suffix(_ n: Int) throws -> any DataFrameChunk { throw missing("tail") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func droppingNulls(in columns: [String]?) throws -> any DataFrameChunk { throw missing("dropna") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func groupbyPartial(keys: [String], specs: [AggregationSpec], dropna: Bool) throws -> any DataFrameChunk {
+        throw missing("groupby")
+    }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func groupbyCombine(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws
+        -> any DataFrameChunk { throw missing("groupby") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func groupbyFinalize(keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk { throw missing("groupby") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func hashRows(_ columns: [String]) throws -> [UInt64] { throw missing("hash_object") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func split(byHashOf columns: [String], into count: Int) throws -> [any DataFrameChunk] { throw missing("group_split") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func toList(_ column: String) throws -> [FrameValue] { throw missing("tolist") }
+}

@@ -1,0 +1,69 @@
+import Backends
+
+/// `DataFrame` is the "pandas" backend's partition type: every requirement runs a host kernel.
+extension DataFrame: DataFrameChunk {
+    /// `"DataFrame"`.
+    public var chunkType: String { "DataFrame" }
+
+    /// The frame itself.
+    public func toHost() throws -> DataFrame { self }
+
+    /// `frame` itself: host frames are this backend's chunks.
+    public func fromHost(_ frame: DataFrame) throws -> any DataFrameChunk { frame }
+
+    /// A frame with `schema` and no rows.
+    public func empty(schema: Schema) throws -> any DataFrameChunk { DataFrame(emptyWith: schema) }
+
+    /// The frames' rows one after another.
+    public func concatenate(_ chunks: [any DataFrameChunk]) throws -> any DataFrameChunk {
+        if chunks.isEmpty { return DataFrame(emptyWith: schema) }
+        return try DataFrame.concatenate(chunks.map { try $0.toHost() })
+    }
+
+    /// The named columns.
+    public func selecting(_ columns: [String]) throws -> any DataFrameChunk {
+        let selected: DataFrame = try selecting(columns)
+        return selected
+    }
+
+    /// The rows where `predicate` holds.
+    public func filtering(_ predicate: ColumnExpression) throws -> any DataFrameChunk { try filter(where: predicate) }
+
+    /// The frame with `name` set to the expression's values.
+    public func assigning(_ name: String, _ expression: ColumnExpression) throws -> any DataFrameChunk {
+        let column = try evaluate(expression)
+        if column.count == 1 && rowCount != 1 {
+            let indices = [Int](repeating: 0, count: rowCount)
+            return try assigning(name, indices.withUnsafeBufferPointer { column.take($0) })
+        }
+        let assigned: DataFrame = try assigning(name, column)
+        return assigned
+    }
+
+    /// The first `n` rows.
+    public func prefix(_ n: Int) throws -> any DataFrameChunk {
+        let rows: DataFrame = head(n)
+        return rows
+    }
+
+    /// The last `n` rows.
+    public func suffix(_ n: Int) throws -> any DataFrameChunk {
+        let rows: DataFrame = tail(n)
+        return rows
+    }
+
+    /// Rows without nulls in `columns` (all when `nil`).
+    public func droppingNulls(in columns: [String]?) throws -> any DataFrameChunk {
+        let names = columns ?? columnNames
+        var keep: [Int] = []
+        let checked = try names.map { try column($0).column }
+        for row in 0..<rowCount where !checked.contains(where: { $0.isNull(row) }) { keep.append(row) }
+        return take(keep)
+    }
+
+    /// The column's cells.
+    public func toList(_ name: String) throws -> [FrameValue] {
+        let series = try column(name)
+        return (0..<series.count).map { series[$0] }
+    }
+}

@@ -1,0 +1,231 @@
+import Backends
+
+extension Column {
+    /// The rows whose entry in `indices` is listed, in that order (pandas' `take`).
+    ///
+    /// - Precondition: every index is in `0..<count` (kernels compute them; users never pass them).
+    public func take(_ indices: UnsafeBufferPointer<Int>) -> Column {
+        let validity = self.validity.map { bitmap in ValidityBitmap(indices.lazy.map { bitmap.isValid($0) }) }
+        switch storage {
+        case let .fixedWidth(values):
+            return Column(unchecked: type, storage: .fixedWidth(values.gathering(indices)), validity: validity, count: indices.count)
+        case let .dictionary(codes, categories):
+            return Column(unchecked: type, storage: .dictionary(codes: codes.gathering(indices), categories: categories),
+                          validity: validity, count: indices.count)
+        case let .strings(buffer):
+            var result = StringBuffer(reservingCapacity: indices.count)
+            for index in indices { buffer.withUTF8(index) { result.append(utf8: $0) } }
+            return Column(unchecked: type, storage: .strings(result), validity: validity, count: indices.count)
+        }
+    }
+
+    /// The rows where `mask` is true (a null or NaN mask entry drops the row).
+    ///
+    /// - Throws: ``FrameError`` if `mask` is not a boolean column of the same length.
+    public func filter(_ mask: Column) throws(FrameError) -> Column {
+        let indices = try mask.selectedRows(count: count)
+        return indices.withUnsafeBufferPointer { take($0) }
+    }
+
+    /// The row numbers where this boolean column is true and not null.
+    public func selectedRows(count expected: Int) throws(FrameError) -> [Int] {
+        guard type == .bool, case let .fixedWidth(values) = storage else {
+            throw .unsupportedType(operation: "Filtering by a mask", type: type)
+        }
+        guard count == expected else { throw .lengthMismatch(column: "mask", count: count, expected: expected) }
+        var rows: [Int] = []
+        values.withUnsafeElements(as: UInt8.self) { flags in
+            var selected = 0
+            for flag in flags where flag != 0 { selected += 1 }
+            rows.reserveCapacity(selected)
+            if let validity {
+                for row in 0..<flags.count where flags[row] != 0 && validity.isValid(row) { rows.append(row) }
+            } else {
+                for row in 0..<flags.count where flags[row] != 0 { rows.append(row) }
+            }
+        }
+        return rows
+    }
+
+    /// Rows `range` of the column.
+    public func slice(_ range: Range<Int>) -> Column {
+        let clamped = range.clamped(to: 0..<count)
+        let indices = Array(clamped)
+        return indices.withUnsafeBufferPointer { take($0) }
+    }
+
+    /// The columns one after another.
+    ///
+    /// - Throws: ``FrameError/invalidValue(_:)`` if the types differ (after promoting numbers).
+    public static func concatenate(_ parts: [Column]) throws(FrameError) -> Column {
+        guard let first = parts.first else { throw .invalidValue("Nothing to concatenate.") }
+        if parts.count == 1 { return first }
+        var type = first.type
+        for part in parts.dropFirst() { type = try commonType(type, part.type) }
+        var converted: [Column] = []
+        for part in parts { converted.append(part.type == type ? part : try part.converted(to: type)) }
+        let total = converted.reduce(0) { $0 + $1.count }
+        var validity: ValidityBitmap?
+        if converted.contains(where: { $0.validity != nil }) {
+            var bitmap = ValidityBitmap(count: total, allValid: true)
+            var offset = 0
+            for part in converted {
+                if let partValidity = part.validity {
+                    for row in 0..<part.count where !partValidity.isValid(row) { bitmap.set(offset + row, valid: false) }
+                }
+                offset += part.count
+            }
+            validity = bitmap
+        }
+        switch first.storage {
+        case .fixedWidth, .dictionary:
+            if type == .categorical { return try concatenateCategorical(converted, validity: validity, total: total) }
+            guard let dtype = type.storageDType else { throw .invalidValue("Cannot concatenate \(type) columns.") }
+            let result = NDArray(uninitializedShape: [total], dtype: dtype)
+            var offset = 0
+            for part in converted {
+                guard let values = part.values else { continue }
+                let bytes = part.count * dtype.itemSize
+                result.storage.bytes.advanced(by: offset).copyMemory(from: values.storage.bytes, byteCount: bytes)
+                offset += bytes
+            }
+            return Column(unchecked: type, storage: .fixedWidth(result), validity: validity, count: total)
+        case .strings:
+            var buffer = StringBuffer(reservingCapacity: total)
+            for part in converted {
+                guard case let .strings(source) = part.storage else { continue }
+                for row in 0..<source.count { source.withUTF8(row) { buffer.append(utf8: $0) } }
+            }
+            return Column(unchecked: .string, storage: .strings(buffer), validity: validity, count: total)
+        }
+    }
+
+    private static func concatenateCategorical(_ parts: [Column], validity: ValidityBitmap?, total: Int) throws(FrameError) -> Column {
+        // union_categoricals: categories in first-seen order, codes remapped.
+        var categories = StringBuffer()
+        var lookup: [String: Int32] = [:]
+        let codes = NDArray(uninitializedShape: [total], dtype: .int32)
+        var offset = 0
+        for part in parts {
+            guard case let .dictionary(partCodes, partCategories) = part.storage else { continue }
+            var remap: [Int32] = []
+            for index in 0..<partCategories.count {
+                let name = partCategories[index]
+                if let code = lookup[name] { remap.append(code) } else {
+                    let code = Int32(categories.count)
+                    categories.append(name)
+                    lookup[name] = code
+                    remap.append(code)
+                }
+            }
+            codes.withUnsafeMutableElements(as: Int32.self) { target in
+                partCodes.withUnsafeElements(as: Int32.self) { source in
+                    for row in 0..<source.count {
+                        let code = Int(source[row])
+                        target[offset + row] = code >= 0 && code < remap.count ? remap[code] : 0
+                    }
+                }
+            }
+            offset += part.count
+        }
+        return Column(unchecked: .categorical, storage: .dictionary(codes: codes, categories: categories),
+                      validity: validity, count: total)
+    }
+
+    /// The type two columns concatenate to: equal types, or numbers promoted as NumPy does.
+    public static func commonType(_ a: ColumnType, _ b: ColumnType) throws(FrameError) -> ColumnType {
+        if a == b { return a }
+        if let x = a.numericDType, let y = b.numericDType { return .numeric(DType.promote(x, y)) }
+        if a.isTextual && b.isTextual { return .string }
+        throw .invalidValue("Cannot combine a \(a) column with a \(b) column; cast one with astype first.")
+    }
+}
+
+extension NDArray {
+    /// Elements at `indices` of a 1-d array.
+    package func gathering(_ indices: UnsafeBufferPointer<Int>) -> NDArray {
+        let result = NDArray(uninitializedShape: [indices.count], dtype: dtype)
+        func copy<T: NDArrayElement>(_: T.Type) {
+            withUnsafeElements(as: T.self) { source in
+                result.withUnsafeMutableElements(as: T.self) { target in
+                    for (position, index) in indices.enumerated() { target[position] = source[index] }
+                }
+            }
+        }
+        switch dtype.itemSize {
+        case 1: copy(UInt8.self)
+        case 2: copy(UInt16.self)
+        case 4: copy(UInt32.self)
+        default: copy(UInt64.self)
+        }
+        return result
+    }
+}
+
+extension DataFrame {
+    /// The rows listed in `indices`, in that order, relabelled from 0.
+    public func take(_ indices: [Int]) -> DataFrame {
+        indices.withUnsafeBufferPointer { pointer in
+            DataFrame(unchecked: columns.map { Series(name: $0.name, column: $0.column.take(pointer)) }, rowCount: indices.count)
+        }
+    }
+
+    /// The rows where `mask` is true.
+    public func filter(_ mask: Column) throws(FrameError) -> DataFrame {
+        take(try mask.selectedRows(count: rowCount))
+    }
+
+    /// Rows `range` (clamped to the frame), keeping their index labels.
+    public func slice(_ range: Range<Int>) -> DataFrame {
+        let clamped = range.clamped(to: 0..<rowCount)
+        return DataFrame(unchecked: columns.map { Series(name: $0.name, column: $0.column.slice(clamped)) },
+                         rowCount: clamped.count, indexStart: indexStart + clamped.lowerBound)
+    }
+
+    /// The first `n` rows (the last `-n` removed when negative, as pandas).
+    public func head(_ n: Int) -> DataFrame { slice(0..<(n >= 0 ? n : Swift.max(0, rowCount + n))) }
+
+    /// The last `n` rows.
+    public func tail(_ n: Int) -> DataFrame { slice(Swift.max(0, rowCount - Swift.max(0, n))..<rowCount) }
+
+    /// The columns named, in that order.
+    public func selecting(_ names: [String]) throws(FrameError) -> DataFrame {
+        var selected: [Series] = []
+        for name in names { selected.append(try column(name)) }
+        return try DataFrame(columns: selected, indexStart: indexStart)
+    }
+
+    /// The frame with column `name` replaced, or appended if new (pandas' `assign`).
+    public func assigning(_ name: String, _ column: Column) throws(FrameError) -> DataFrame {
+        guard column.count == rowCount || columns.isEmpty else {
+            throw .lengthMismatch(column: name, count: column.count, expected: rowCount)
+        }
+        var result = columns
+        if let position = result.firstIndex(where: { $0.name == name }) {
+            result[position] = Series(name: name, column: column)
+        } else {
+            result.append(Series(name: name, column: column))
+        }
+        return DataFrame(unchecked: result, rowCount: column.count, indexStart: indexStart)
+    }
+
+    /// Frames one after another (pandas' `concat` of rows): columns matched by name in the first
+    /// frame's order, missing ones filled with nulls, numbers promoted.
+    public static func concatenate(_ frames: [DataFrame]) throws(FrameError) -> DataFrame {
+        guard let first = frames.first else { throw .invalidValue("Nothing to concatenate.") }
+        if frames.count == 1 { return first }
+        var names = first.columnNames
+        for frame in frames.dropFirst() { for name in frame.columnNames where !names.contains(name) { names.append(name) } }
+        var columns: [Series] = []
+        for name in names {
+            let type = frames.compactMap { $0.schema.type(of: name) }.first ?? .float64
+            var parts: [Column] = []
+            for frame in frames {
+                if let series = frame.columns.first(where: { $0.name == name }) { parts.append(series.column) }
+                else { parts.append(Column.nulls(type, count: frame.rowCount)) }
+            }
+            columns.append(Series(name: name, column: try Column.concatenate(parts)))
+        }
+        return DataFrame(unchecked: columns, rowCount: frames.reduce(0) { $0 + $1.rowCount }, indexStart: first.indexStart)
+    }
+}

@@ -1,0 +1,108 @@
+import Backends
+
+/// A frame grouped by key columns, waiting for its aggregations (Dask's `DataFrameGroupBy`).
+///
+/// ```swift
+/// let out = try df.groupby("key").agg(["x": .mean, "y": .sum])
+/// ```
+public struct ChunkedGroupBy: Sendable {
+    let frame: ChunkedDataFrame
+    /// The key columns.
+    public let keys: [String]
+    /// Whether rows with a null key are dropped (pandas' default) or form their own group.
+    public let dropna: Bool
+
+    /// Aggregations by output column, in the literal's order: the result has the key columns, then
+    /// one column per entry, named after the input column, rows sorted by key.
+    ///
+    /// - Throws: ``FrameError`` for an unknown column or an aggregation the column's type does not support.
+    public func agg(_ aggregations: KeyValuePairs<String, Aggregation>) throws -> ChunkedDataFrame {
+        try agg(aggregations.map { AggregationSpec(column: $0.key, aggregation: $0.value, outputName: $0.key) })
+    }
+
+    /// Several aggregations of each column, named `column_aggregation` (pandas' list form, flattened).
+    public func agg(_ aggregations: KeyValuePairs<String, [Aggregation]>) throws -> ChunkedDataFrame {
+        try agg(aggregations.flatMap { entry in
+            entry.value.map { AggregationSpec(column: entry.key, aggregation: $0, outputName: "\(entry.key)_\($0.rawValue)") }
+        })
+    }
+
+    /// Aggregations given as specs.
+    public func agg(_ specs: [AggregationSpec]) throws -> ChunkedDataFrame {
+        let schema = frame.schema
+        var outputs = Set(keys)
+        for spec in specs {
+            guard let type = schema.type(of: spec.column) else { throw FrameError.unknownColumn(spec.column, available: schema.names) }
+            try ChunkedScalar.check(spec.aggregation, type, column: spec.column)
+            guard outputs.insert(spec.outputName).inserted else { throw FrameError.duplicateColumn(spec.outputName) }
+        }
+        return frame.with(.aggregate(frame.plan, keys: keys, specs: specs, dropna: dropna, splitEvery: ChunkedDataFrame.splitEvery))
+    }
+
+    /// One aggregation of every non-key column.
+    public func aggregate(_ aggregation: Aggregation) throws -> ChunkedDataFrame {
+        let columns = frame.schema.fields.filter { field in
+            !keys.contains(field.name) && (aggregation == .count || aggregation == .size || aggregation == .nunique
+                || aggregation == .first || aggregation == .last || aggregation == .min || aggregation == .max
+                || field.type.numericDType != nil)
+        }
+        return try agg(columns.map { AggregationSpec(column: $0.name, aggregation: aggregation, outputName: $0.name) })
+    }
+
+    /// The sum of every numeric non-key column per group.
+    public func sum() throws -> ChunkedDataFrame { try aggregate(.sum) }
+    /// The mean of every numeric non-key column per group.
+    public func mean() throws -> ChunkedDataFrame { try aggregate(.mean) }
+    /// The non-null count of every non-key column per group.
+    public func count() throws -> ChunkedDataFrame { try aggregate(.count) }
+    /// The smallest value of every non-key column per group.
+    public func min() throws -> ChunkedDataFrame { try aggregate(.min) }
+    /// The largest value of every non-key column per group.
+    public func max() throws -> ChunkedDataFrame { try aggregate(.max) }
+    /// The number of rows per group, as a column `size`.
+    public func size() throws -> ChunkedDataFrame {
+        guard let first = keys.first else { throw FrameOperationError.invalidArgument("groupby needs at least one key.") }
+        return try agg([AggregationSpec(column: first, aggregation: .size, outputName: "size")])
+    }
+}
+
+extension ChunkedDataFrame {
+    /// The frame grouped by one column.
+    public func groupby(_ key: String, dropna: Bool = true) throws -> ChunkedGroupBy { try groupby([key], dropna: dropna) }
+
+    /// The frame grouped by several columns.
+    public func groupby(_ keys: [String], dropna: Bool = true) throws -> ChunkedGroupBy {
+        guard !keys.isEmpty else { throw FrameOperationError.invalidArgument("groupby needs at least one key.") }
+        for key in keys where schema.type(of: key) == nil { throw FrameError.unknownColumn(key, available: columns) }
+        return ChunkedGroupBy(frame: self, keys: keys, dropna: dropna)
+    }
+
+    /// One reduction of every column it applies to, as a one-row frame (pandas' `df.sum()`, transposed).
+    public func reduce(_ aggregation: Aggregation) throws -> ChunkedDataFrame {
+        let fields = schema.fields.filter { field in
+            switch aggregation {
+            case .sum, .mean, .std, .var: field.type.numericDType != nil
+            default: true
+            }
+        }
+        let specs = fields.map { AggregationSpec(column: $0.name, aggregation: aggregation, outputName: $0.name) }
+        return with(.aggregate(plan, keys: [], specs: specs, dropna: true, splitEvery: Self.splitEvery))
+    }
+
+    /// Column sums (numeric columns), as a one-row frame.
+    public func sum() throws -> ChunkedDataFrame { try reduce(.sum) }
+    /// Column means (numeric columns), as a one-row frame.
+    public func mean() throws -> ChunkedDataFrame { try reduce(.mean) }
+    /// Non-null counts, as a one-row frame.
+    public func count() throws -> ChunkedDataFrame { try reduce(.count) }
+    /// Column minima, as a one-row frame.
+    public func min() throws -> ChunkedDataFrame { try reduce(.min) }
+    /// Column maxima, as a one-row frame.
+    public func max() throws -> ChunkedDataFrame { try reduce(.max) }
+    /// Sample standard deviations (numeric columns), as a one-row frame.
+    public func std() throws -> ChunkedDataFrame { try reduce(.std) }
+    /// Sample variances (numeric columns), as a one-row frame.
+    public func `var`() throws -> ChunkedDataFrame { try reduce(.var) }
+    /// Distinct non-null counts, as a one-row frame.
+    public func nunique() throws -> ChunkedDataFrame { try reduce(.nunique) }
+}

@@ -1,0 +1,63 @@
+import Backends
+import PandasBackend
+
+/// Where a dataframe's partitions come from: memory or files. A source reads one partition to a
+/// host frame, parsing only `columns` (projection pushdown) and keeping only the rows where
+/// `predicate` holds (filter pushdown), so a query touching two columns of a wide file parses two.
+public protocol FrameSource: Sendable {
+    /// What the source is, for layer names and reprs (for example `"read-csv"`).
+    var kind: String { get }
+    /// The columns of every partition.
+    var schema: Schema { get }
+    /// The number of partitions.
+    var partitionCount: Int { get }
+    /// Reads partition `index`: only `columns` (all when `nil`), only rows where `predicate` holds.
+    func read(partition index: Int, columns: [String]?, predicate: ColumnExpression?) throws -> DataFrame
+}
+
+extension FrameSource {
+    /// Applies a projection and a predicate to a frame read whole (for sources that cannot push down).
+    func narrowed(_ frame: DataFrame, columns: [String]?, predicate: ColumnExpression?) throws -> DataFrame {
+        var frame = frame
+        if let predicate { frame = try frame.filter(where: predicate) }
+        if let columns { frame = try frame.selecting(columns) }
+        return frame
+    }
+}
+
+/// Partitions already in memory (`fromDict`, `persist`).
+struct InMemoryFrameSource: FrameSource {
+    let kind: String
+    let schema: Schema
+    let partitions: [DataFrame]
+
+    var partitionCount: Int { partitions.count }
+
+    func read(partition index: Int, columns: [String]?, predicate: ColumnExpression?) throws -> DataFrame {
+        try narrowed(partitions[index], columns: columns, predicate: predicate)
+    }
+}
+
+/// A source and a unique identity, so that plans using it compare and hash cheaply.
+struct SourceReference: Sendable, Hashable {
+    let id: Int
+    let source: any FrameSource
+
+    init(_ source: any FrameSource) {
+        id = SourceReference.counter.next()
+        self.source = source
+    }
+
+    static func == (lhs: SourceReference, rhs: SourceReference) -> Bool { lhs.id == rhs.id }
+    func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    private static let counter = SourceCounter()
+}
+
+import Synchronization
+
+/// A process-wide counter for source identities.
+final class SourceCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    func next() -> Int { value.add(1, ordering: .relaxed).newValue }
+}

@@ -1,0 +1,76 @@
+import Backends
+import PandasBackend
+
+/// A backend library for `ChunkedDataFrame`: its creation functions, selected by `dataframe.backend`
+/// (Dask's `DataFrameBackendEntrypoint`).
+///
+/// Conform a type and register it once with `ChunkedDataFrame.backends.register(_:as:)`; every
+/// function you do not define throws ``BackendError/notImplemented(function:backend:)`` naming the
+/// function and your label. Build frames with ``ChunkedDataFrame/fromSource(_:meta:)`` and a meta
+/// chunk of your partition type; its ``DataFrameChunk`` conformance runs every operation.
+public protocol DataFrameBackendEntrypoint: Sendable {
+    /// An empty partition of the backend's type: the meta every frame of the backend carries.
+    func metaChunk() throws -> any DataFrameChunk
+    /// A frame from named host columns, cut into partitions of `chunksize` rows.
+    func fromDict(_ columns: [Series], chunksize: Int) throws -> ChunkedDataFrame
+    /// Frames from Parquet files or a dataset directory (declared; built by the Parquet issue).
+    func readParquet(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame
+    /// Frames from ORC files (declared; built by the ORC issue).
+    func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame
+    /// Frames from an HDF5 store (declared; built by the HDF5 issue).
+    func readHDF(_ paths: [String], key: String) throws -> ChunkedDataFrame
+    /// `frame` moved into this backend, registered as `label` (Dask's `to_backend`).
+    func toBackend(_ frame: ChunkedDataFrame, label: String) throws -> ChunkedDataFrame
+}
+
+extension DataFrameBackendEntrypoint {
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func metaChunk() throws -> any DataFrameChunk { throw unimplemented("meta") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func fromDict(_ columns: [Series], chunksize: Int) throws -> ChunkedDataFrame { throw unimplemented("fromDict") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func readParquet(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame { throw unimplemented("readParquet") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame { throw unimplemented("readORC") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func readHDF(_ paths: [String], key: String) throws -> ChunkedDataFrame { throw unimplemented("readHDF") }
+    /// Copies each partition through host memory into this backend's ``metaChunk()`` type.
+    public func toBackend(_ frame: ChunkedDataFrame, label: String) throws -> ChunkedDataFrame {
+        let target = FrameMeta(backend: label, chunk: try metaChunk())
+        let function = PartitionFunction { $0 }
+        let converted = FramePlan.mapPartitions(frame.plan, function, frame.schema)
+        return ChunkedDataFrame(plan: converted, meta: target)
+    }
+
+    private func unimplemented(_ function: String) -> BackendError { .notImplemented(function: function, backend: "") }
+}
+
+/// The built-in "pandas" backend: partitions are host ``DataFrame``s.
+struct PandasEntrypoint: DataFrameBackendEntrypoint {
+    func metaChunk() throws -> any DataFrameChunk { DataFrame(emptyWith: Schema([])) }
+
+    var meta: FrameMeta { FrameMeta(backend: "pandas", chunk: DataFrame(emptyWith: Schema([]))) }
+
+    func fromDict(_ columns: [Series], chunksize: Int) throws -> ChunkedDataFrame {
+        let frame = try DataFrame(columns: columns)
+        var partitions: [DataFrame] = []
+        var start = 0
+        repeat {
+            let end = Swift.min(frame.rowCount, start + chunksize)
+            partitions.append(frame.slice(start..<end))
+            start = end
+        } while start < frame.rowCount
+        return ChunkedDataFrame.fromSource(InMemoryFrameSource(kind: "from-dict", schema: frame.schema, partitions: partitions), meta: meta)
+    }
+}
+
+/// The "cudf" label: GPU dataframes, unavailable until the GPU dataframe backend lands.
+enum CuDFEntrypoint {
+    /// Throws ``BackendError/unavailable(backend:reason:)`` with the reason.
+    static func load() throws -> any DataFrameBackendEntrypoint {
+        let reason = DynamicLibrary.canOpen("libcuda.so.1")
+            ? "this build of Tessera does not include the GPU dataframe kernels yet; use \"pandas\""
+            : "no CUDA driver (libcuda.so.1) was found; install the NVIDIA driver on a machine with a GPU, or use \"pandas\""
+        throw BackendError.unavailable(backend: "cudf", reason: reason)
+    }
+}
