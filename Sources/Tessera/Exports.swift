@@ -1,3 +1,5 @@
 @_exported import Backends
 @_exported import NumPyBackend
+@_exported import PandasBackend
+@_exported import FileFormats
 @_exported import TaskGraph

@@ -183,12 +183,37 @@ public struct ChunkedDataFrame: Sendable {
         return first.with(.concat(frames.map(\.plan)))
     }
 
+    /// Checks that `series` can be evaluated on this frame's rows: it comes from this frame, or from
+    /// an ancestor that only row-filtering or column operations separate from it (as
+    /// `df[df["a"] > 1].assign("e", df["b"] * 2)`), with the columns it reads unchanged.
     func checkAligned(_ series: ChunkedSeries) throws {
-        guard series.frame.plan == plan else {
+        guard series.frame.plan == plan || Self.isAligned(series.expression.columnNames, from: series.frame.plan, to: plan) else {
             throw FrameOperationError.unaligned(
                 "The series '\(series.name)' comes from another frame; combine columns of one frame "
                     + "(index alignment across frames arrives with shuffles and joins).")
         }
+    }
+}
+
+extension ChunkedDataFrame {
+    /// Whether `columns` of `ancestor` reach `plan` unchanged through partition-wise, index-keeping nodes.
+    static func isAligned(_ columns: Set<String>, from ancestor: FramePlan, to plan: FramePlan) -> Bool {
+        var current = plan
+        while current != ancestor {
+            switch current {
+            case let .filter(input, _), let .dropNulls(input, _):
+                current = input
+            case let .select(input, kept):
+                guard columns.isSubset(of: kept) else { return false }
+                current = input
+            case let .assign(input, name, _):
+                guard !columns.contains(name) else { return false }
+                current = input
+            default:
+                return false
+            }
+        }
+        return true
     }
 }
 
