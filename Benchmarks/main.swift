@@ -72,9 +72,39 @@ let workloads: [Workload] = [
     },
 ]
 
+/// The in-memory frame of the dataframe workloads: 10M rows {key: 1000 groups, a: normal, b: uniform}.
+func frameColumns(rows: Int = 10_000_000) throws -> (key: [Int64], a: [Double], b: [Double]) {
+    let rng = try ChunkedArray.random.defaultRNG(seed: 5)
+    let key = try rng.integers(low: 0, high: 1000, shape: [rows], chunks: [rows]).toHost().toArray(Int64.self)
+    let a = try rng.standardNormal(shape: [rows], chunks: [rows]).toHost().toArray(Double.self)
+    let b = try rng.random(shape: [rows], chunks: [rows]).toHost().toArray(Double.self)
+    return (key, a, b)
+}
+
+let frameWorkloads: [Workload] = [
+    Workload(name: "df_from_dict_groupby", unit: "rows/s", work: 1e7,
+             notes: "fromDict(10M rows, npartitions 8).groupby(key).agg(mean, sum, count of a and b)") {
+        let (key, a, b) = try frameColumns()
+        return {
+            let df = try ChunkedDataFrame.fromDict(["key": ColumnValues(key), "a": ColumnValues(a), "b": ColumnValues(b)], npartitions: 8)
+            let out = try df.groupby("key").agg(["a": [.mean, .sum, .count], "b": [.mean, .sum, .count]]).compute()
+            return Double(out.rowCount)
+        }
+    },
+    Workload(name: "df_filter_assign", unit: "rows/s", work: 1e7,
+             notes: "df[df.a > 0].assign(c=df.a*df.b).c.sum() on a persisted 10M-row frame, 8 partitions") {
+        let (key, a, b) = try frameColumns()
+        let df = try ChunkedDataFrame.fromDict(["key": ColumnValues(key), "a": ColumnValues(a), "b": ColumnValues(b)], npartitions: 8).persist()
+        return {
+            let kept = try df[df["a"] > 0.0]
+            return try kept.assign("c", kept["a"] * kept["b"])["c"].sum().item(Double.self)
+        }
+    },
+]
+
 let filters = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
 let repetitions = Int(CommandLine.arguments.first { $0.hasPrefix("--reps=") }?.dropFirst(7) ?? "") ?? 5
-for workload in workloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
+for workload in workloads + frameWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
     let run = try workload.setup()
     resetPeak()
     let baseline = peakResidentMB()
@@ -93,6 +123,7 @@ for workload in workloads where filters.isEmpty || filters.contains(where: { wor
     switch workload.unit {
     case "us/chunk": rate = median * 1e6 / workload.work
     case "GFLOP/s": rate = workload.work / median
+    case "rows/s": rate = workload.work / median
     default: rate = workload.work / median / 1e9
     }
     let peak = peakResidentMB()
