@@ -61,6 +61,29 @@ extension DataFrame: DataFrameChunk {
         return take(keep)
     }
 
+    /// Per-partition groupby state (see ``groupbyPartial(keys:specs:dropna:)``).
+    public func partialAggregate(keys: [String], specs: [AggregationSpec], dropna: Bool) throws -> any DataFrameChunk {
+        let partial: DataFrame = try groupbyPartial(keys: keys, specs: specs, dropna: dropna)
+        return partial
+    }
+
+    /// Merged groupby states (see ``groupbyCombine(_:keys:specs:)``).
+    public func combineAggregates(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws
+        -> any DataFrameChunk {
+        try DataFrame.groupbyCombine(partials.map { try $0.toHost() }, keys: keys, specs: specs)
+    }
+
+    /// The final groupby result (see ``groupbyFinalize(keys:specs:)``).
+    public func finalizeAggregate(keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk {
+        let result: DataFrame = try groupbyFinalize(keys: keys, specs: specs)
+        return result
+    }
+
+    /// The rows split by hash (see ``split(byHashOf:into:)``).
+    public func hashPartitions(by columns: [String], into count: Int) throws -> [any DataFrameChunk] {
+        try split(byHashOf: columns, into: count)
+    }
+
     /// The column's cells.
     public func toList(_ name: String) throws -> [FrameValue] {
         let series = try column(name)

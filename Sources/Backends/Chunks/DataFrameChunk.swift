@@ -34,15 +34,15 @@ public protocol DataFrameChunk: Sendable {
     /// Rows with a null in any of `columns` (all columns when `nil`) removed.
     func droppingNulls(in columns: [String]?) throws -> any DataFrameChunk
     /// Per-partition state of a groupby (`grouper_dispatch`); `keys` empty reduces the whole chunk.
-    func groupbyPartial(keys: [String], specs: [AggregationSpec], dropna: Bool) throws -> any DataFrameChunk
+    func partialAggregate(keys: [String], specs: [AggregationSpec], dropna: Bool) throws -> any DataFrameChunk
     /// Several partial states merged into one (called on the meta chunk).
-    func groupbyCombine(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk
+    func combineAggregates(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk
     /// The final groupby result from a partial state: keys, then one column per spec, sorted by key.
-    func groupbyFinalize(keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk
+    func finalizeAggregate(keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk
     /// A 64-bit hash of each row of `columns` (`hash_object_dispatch`).
     func hashRows(_ columns: [String]) throws -> [UInt64]
     /// The rows split into `count` chunks by the hash of `columns` (`group_split_dispatch`).
-    func split(byHashOf columns: [String], into count: Int) throws -> [any DataFrameChunk]
+    func hashPartitions(by columns: [String], into count: Int) throws -> [any DataFrameChunk]
     /// The values of one column as cells (`tolist_dispatch`).
     func toList(_ column: String) throws -> [FrameValue]
 }
@@ -69,18 +69,18 @@ extension DataFrameChunk {
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func droppingNulls(in columns: [String]?) throws -> any DataFrameChunk { throw missing("dropna") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
-    public func groupbyPartial(keys: [String], specs: [AggregationSpec], dropna: Bool) throws -> any DataFrameChunk {
+    public func partialAggregate(keys: [String], specs: [AggregationSpec], dropna: Bool) throws -> any DataFrameChunk {
         throw missing("groupby")
     }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
-    public func groupbyCombine(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws
+    public func combineAggregates(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws
         -> any DataFrameChunk { throw missing("groupby") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
-    public func groupbyFinalize(keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk { throw missing("groupby") }
+    public func finalizeAggregate(keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk { throw missing("groupby") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func hashRows(_ columns: [String]) throws -> [UInt64] { throw missing("hash_object") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
-    public func split(byHashOf columns: [String], into count: Int) throws -> [any DataFrameChunk] { throw missing("group_split") }
+    public func hashPartitions(by columns: [String], into count: Int) throws -> [any DataFrameChunk] { throw missing("group_split") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func toList(_ column: String) throws -> [FrameValue] { throw missing("tolist") }
 }

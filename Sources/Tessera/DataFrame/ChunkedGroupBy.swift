@@ -105,4 +105,10 @@ extension ChunkedDataFrame {
     public func `var`() throws -> ChunkedDataFrame { try reduce(.var) }
     /// Distinct non-null counts, as a one-row frame.
     public func nunique() throws -> ChunkedDataFrame { try reduce(.nunique) }
+
+    /// Summary statistics of the numeric columns, computed (pandas' `describe`).
+    public func describe() throws -> DataFrame {
+        let numeric = schema.fields.filter { $0.type.isNumeric }.map(\.name)
+        return try select(numeric).compute().describe()
+    }
 }

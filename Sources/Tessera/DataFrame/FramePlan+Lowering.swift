@@ -134,14 +134,14 @@ extension FramePlan {
             for index in 0..<inputCount {
                 let key = TaskKey("\(name)-partial", [index])
                 tasks.append(GraphTask(key, dependencies: [TaskKey(inputName, [index])], label: "partial") { values in
-                    try FramePlan.chunk(values[0]).groupbyPartial(keys: keys, specs: specs, dropna: dropna)
+                    try FramePlan.chunk(values[0]).partialAggregate(keys: keys, specs: specs, dropna: dropna)
                 })
                 level.append(key)
             }
             if level.isEmpty {
                 let key = TaskKey("\(name)-partial", [0])
                 tasks.append(GraphTask(key, label: "partial") { _ in
-                    try meta.empty(schema: Schema([])).groupbyPartial(keys: keys, specs: specs, dropna: dropna)
+                    try meta.empty(schema: Schema([])).partialAggregate(keys: keys, specs: specs, dropna: dropna)
                 })
                 level.append(key)
             }
@@ -153,14 +153,14 @@ extension FramePlan {
                     let members = Array(level[group..<min(group + splitEvery, level.count)])
                     let key = TaskKey("\(name)-combine-\(depth)", [next.count])
                     tasks.append(GraphTask(key, dependencies: members, label: "combine") { values in
-                        try meta.groupbyCombine(try values.map(FramePlan.chunk), keys: keys, specs: specs)
+                        try meta.combineAggregates(try values.map(FramePlan.chunk), keys: keys, specs: specs)
                     })
                     next.append(key)
                 }
                 level = next
             }
             tasks.append(GraphTask(TaskKey(name, [0]), dependencies: level, label: "finalize") { values in
-                try FramePlan.chunk(values[0]).groupbyFinalize(keys: keys, specs: specs)
+                try FramePlan.chunk(values[0]).finalizeAggregate(keys: keys, specs: specs)
             })
             return tasks
         }

@@ -1,0 +1,358 @@
+import Backends
+
+/// Group numbers for the rows of a frame: the result of factorizing its key columns.
+struct GroupCodes {
+    /// Each row's group (`int32`), `0 ..< groupCount`, or `groupCount` (the discard slot) for a
+    /// dropped row. Kept in array storage, whose large buffers are recycled without page faults.
+    let codes: NDArray
+    /// The number of groups.
+    let groupCount: Int
+    /// The first row of each group, in group order.
+    let firstRows: [Int32]
+    /// The number of rows in each slot (`groupCount + 1` values, the last for dropped rows).
+    let sizes: [Int64]
+
+    /// Accumulator arrays have one slot per group plus the discard slot.
+    var slots: Int { groupCount + 1 }
+
+    /// The number of rows.
+    var count: Int { codes.count }
+
+    /// Group codes over storage already filled; `sizes` is counted if not given.
+    init(codes: NDArray, groupCount: Int, firstRows: [Int32], sizes: [Int64]? = nil) {
+        self.codes = codes
+        self.groupCount = groupCount
+        self.firstRows = firstRows
+        if let sizes {
+            self.sizes = sizes
+        } else {
+            var counted = [Int64](repeating: 0, count: groupCount + 1)
+            codes.withUnsafeElements(as: Int32.self) { codes in
+                counted.withUnsafeMutableBufferPointer { counted in
+                    for code in codes { counted[Int(code)] &+= 1 }
+                }
+            }
+            self.sizes = counted
+        }
+    }
+
+    /// Every one of `count` rows in one group.
+    static func single(count: Int) -> GroupCodes {
+        let codes = NDArray(uninitializedShape: [count], dtype: .int32)
+        codes.withUnsafeMutableElements(as: Int32.self) { $0.initialize(repeating: 0) }
+        return GroupCodes(codes: codes, groupCount: 1, firstRows: count > 0 ? [0] : [], sizes: [Int64(count), 0])
+    }
+
+    /// Calls `body` with the codes.
+    @inline(__always)
+    func withCodes<R>(_ body: (UnsafeBufferPointer<Int32>) throws -> R) rethrows -> R {
+        try codes.withUnsafeElements(as: Int32.self, body)
+    }
+
+    /// The group of `row`.
+    func code(_ row: Int) -> Int32 { withCodes { $0[row] } }
+}
+
+/// Rows whose key is a 64-bit word: integers (order-preserving image), floats (bit patterns, -0
+/// folded into +0), codes of earlier factorizations.
+protocol GroupKeySource {
+    /// The number of rows.
+    var count: Int { get }
+    /// Whether the row has a key (`false`: a null key).
+    func isValid(_ row: Int) -> Bool
+    /// The row's key; equal keys mean equal values.
+    func key(_ row: Int) -> UInt64
+}
+
+@inline(__always)
+func groupingBit(_ words: UnsafePointer<UInt64>?, _ row: Int) -> Bool {
+    guard let words else { return true }
+    return (words[row >> 6] >> UInt64(row & 63)) & 1 != 0
+}
+
+/// Integer, boolean, date and timestamp keys, mapped to `UInt64` preserving order.
+struct IntegerKeySource<Element: FixedWidthInteger>: GroupKeySource {
+    let values: UnsafePointer<Element>
+    let words: UnsafePointer<UInt64>?
+    let count: Int
+
+    @inline(__always) func isValid(_ row: Int) -> Bool { groupingBit(words, row) }
+
+    @inline(__always) func key(_ row: Int) -> UInt64 {
+        Element.isSigned
+            ? UInt64(bitPattern: Int64(truncatingIfNeeded: values[row])) ^ (1 << 63)
+            : UInt64(truncatingIfNeeded: values[row])
+    }
+}
+
+/// Categorical codes: a code outside the dictionary is a null.
+struct CategoryKeySource: GroupKeySource {
+    let values: UnsafePointer<Int32>
+    let words: UnsafePointer<UInt64>?
+    let count: Int
+    let categoryCount: Int32
+
+    @inline(__always) func isValid(_ row: Int) -> Bool {
+        groupingBit(words, row) && values[row] >= 0 && values[row] < categoryCount
+    }
+
+    @inline(__always) func key(_ row: Int) -> UInt64 { UInt64(truncatingIfNeeded: values[row]) }
+}
+
+/// Float keys: NaN is null, -0.0 and +0.0 are one key.
+struct FloatKeySource<Element: BinaryFloatingPoint & NDArrayElement>: GroupKeySource {
+    let values: UnsafePointer<Element>
+    let words: UnsafePointer<UInt64>?
+    let count: Int
+
+    @inline(__always) func isValid(_ row: Int) -> Bool { groupingBit(words, row) && !values[row].isNaN }
+
+    @inline(__always) func key(_ row: Int) -> UInt64 {
+        let value = values[row].doubleValue
+        return value == 0 ? 0 : value.bitPattern
+    }
+}
+
+/// Pairs of codes of two earlier factorizations (several key columns, or a group and a value).
+struct PairKeySource: GroupKeySource {
+    let first: UnsafePointer<Int32>
+    let second: UnsafePointer<Int32>
+    let firstDiscard: Int32
+    let secondDiscard: Int32
+    let count: Int
+
+    @inline(__always) func isValid(_ row: Int) -> Bool { first[row] != firstDiscard && second[row] != secondDiscard }
+
+    @inline(__always) func key(_ row: Int) -> UInt64 {
+        UInt64(truncatingIfNeeded: first[row]) &* UInt64(truncatingIfNeeded: secondDiscard) &+ UInt64(truncatingIfNeeded: second[row])
+    }
+}
+
+/// Assigns group numbers to rows by the values of their key columns.
+///
+/// One integer-like key whose values span a small range is factorized by direct addressing (a
+/// table indexed by `value - min`); wider integers, floats and pairs of codes go through an
+/// open-addressing table of 64-bit keys; strings through a table of byte hashes with an equality
+/// check of the bytes. Several keys are factorized one by one and their codes combined pairwise.
+/// Hashed groups are numbered by first appearance, direct-addressed ones in key order.
+enum GroupFactorizer {
+    /// Factorizes the rows by `keys` (all of `rowCount` rows); no keys puts every row in group 0.
+    static func factorize(_ keys: [Column], rowCount: Int, dropna: Bool) -> GroupCodes {
+        guard let first = keys.first else { return .single(count: rowCount) }
+        var result = factorize(first, dropna: dropna)
+        for column in keys.dropFirst() {
+            let next = factorize(column, dropna: dropna)
+            result = combine(result, next)
+        }
+        return result
+    }
+
+    /// Factorizes rows by the pair (`a`'s group, `b`'s group); rows dropped by either are dropped.
+    static func combine(_ a: GroupCodes, _ b: GroupCodes) -> GroupCodes {
+        a.withCodes { first in
+            b.withCodes { second in
+                let source = PairKeySource(first: first.baseAddress!, second: second.baseAddress!,
+                                           firstDiscard: Int32(a.groupCount), secondDiscard: Int32(b.groupCount),
+                                           count: first.count)
+                return factorize(source, dropna: true)
+            }
+        }
+    }
+
+    /// Factorizes one column.
+    static func factorize(_ column: Column, dropna: Bool) -> GroupCodes {
+        let n = column.count
+        if n == 0 { return GroupCodes(codes: NDArray(uninitializedShape: [0], dtype: .int32), groupCount: 0, firstRows: [], sizes: [0]) }
+        return withValidityWords(column.validity) { words in
+            switch column.storage {
+            case let .fixedWidth(values):
+                let raw = UnsafeRawPointer(values.storage.bytes)
+                switch values.dtype {
+                case .bool, .uint8: return factorize(IntegerKeySource(values: raw.assumingMemoryBound(to: UInt8.self), words: words, count: n), dropna: dropna)
+                case .int8: return factorize(IntegerKeySource(values: raw.assumingMemoryBound(to: Int8.self), words: words, count: n), dropna: dropna)
+                case .int16: return factorize(IntegerKeySource(values: raw.assumingMemoryBound(to: Int16.self), words: words, count: n), dropna: dropna)
+                case .uint16: return factorize(IntegerKeySource(values: raw.assumingMemoryBound(to: UInt16.self), words: words, count: n), dropna: dropna)
+                case .int32: return factorize(IntegerKeySource(values: raw.assumingMemoryBound(to: Int32.self), words: words, count: n), dropna: dropna)
+                case .uint32: return factorize(IntegerKeySource(values: raw.assumingMemoryBound(to: UInt32.self), words: words, count: n), dropna: dropna)
+                case .int64: return factorize(IntegerKeySource(values: raw.assumingMemoryBound(to: Int64.self), words: words, count: n), dropna: dropna)
+                case .uint64: return factorize(IntegerKeySource(values: raw.assumingMemoryBound(to: UInt64.self), words: words, count: n), dropna: dropna)
+                case .float32: return factorize(FloatKeySource(values: raw.assumingMemoryBound(to: Float.self), words: words, count: n), dropna: dropna)
+                case .float64: return factorize(FloatKeySource(values: raw.assumingMemoryBound(to: Double.self), words: words, count: n), dropna: dropna)
+                }
+            case let .dictionary(codes, categories):
+                let source = CategoryKeySource(values: UnsafeRawPointer(codes.storage.bytes).assumingMemoryBound(to: Int32.self),
+                                               words: words, count: n, categoryCount: Int32(clamping: categories.count))
+                return factorize(source, dropna: dropna)
+            case let .strings(buffer):
+                return factorizeStrings(buffer, words: words, dropna: dropna)
+            }
+        }
+    }
+
+    /// The largest span of keys factorized by direct addressing, for `rowCount` rows.
+    static func denseLimit(rowCount: Int) -> UInt64 { UInt64(max(rowCount, 1 << 16)) }
+
+    /// Factorizes 64-bit keys: direct addressing when they span a small range, hashing otherwise.
+    static func factorize<Source: GroupKeySource>(_ source: Source, dropna: Bool) -> GroupCodes {
+        let n = source.count
+        var minKey = UInt64.max, maxKey: UInt64 = 0
+        var validCount = 0
+        for row in 0..<n where source.isValid(row) {
+            let key = source.key(row)
+            minKey = Swift.min(minKey, key)
+            maxKey = Swift.max(maxKey, key)
+            validCount += 1
+        }
+        if validCount > 0, maxKey - minKey < denseLimit(rowCount: n) {
+            return factorizeDense(source, minKey: minKey, span: Int(maxKey - minKey) + 1, dropna: dropna)
+        }
+        let codes = NDArray(uninitializedShape: [n], dtype: .int32)
+        var firstRows: [Int32] = []
+        var nullGroup: Int32 = -1
+        var dropped = 0
+        codes.withUnsafeMutableElements(as: Int32.self) { codes in
+            var table = KeyTable()
+            defer { table.deallocate() }
+            for row in 0..<n {
+                guard source.isValid(row) else {
+                    if dropna {
+                        codes[row] = -1
+                        dropped += 1
+                    } else {
+                        if nullGroup < 0 {
+                            nullGroup = Int32(firstRows.count)
+                            firstRows.append(Int32(row))
+                        }
+                        codes[row] = nullGroup
+                    }
+                    continue
+                }
+                let id = table.findOrInsert(source.key(row), newID: Int32(firstRows.count))
+                if Int(id) == firstRows.count { firstRows.append(Int32(row)) }
+                codes[row] = id
+            }
+            if dropped > 0 {
+                let discard = Int32(firstRows.count)
+                for row in 0..<n where codes[row] < 0 { codes[row] = discard }
+            }
+        }
+        return GroupCodes(codes: codes, groupCount: firstRows.count, firstRows: firstRows)
+    }
+
+    /// Direct addressing: slot `key - minKey` for keys, `span` for nulls kept as a group,
+    /// `span + 1` for dropped rows; then the occupied slots are numbered in key order (nulls
+    /// last), which renumbers the rows unless every key slot is occupied and nothing is dropped.
+    private static func factorizeDense<Source: GroupKeySource>(_ source: Source, minKey: UInt64, span: Int,
+                                                               dropna: Bool) -> GroupCodes {
+        let n = source.count
+        let codes = NDArray(uninitializedShape: [n], dtype: .int32)
+        var slotSizes = [Int64](repeating: 0, count: span + 2)
+        let nullSlot = Int32(span), discardSlot = Int32(span + 1)
+        codes.withUnsafeMutableElements(as: Int32.self) { codes in
+            slotSizes.withUnsafeMutableBufferPointer { sizes in
+                let missing = dropna ? discardSlot : nullSlot
+                for row in 0..<n {
+                    let slot = source.isValid(row) ? Int32(truncatingIfNeeded: source.key(row) &- minKey) : missing
+                    codes[row] = slot
+                    sizes[Int(slot)] &+= 1
+                }
+            }
+        }
+        // Number the occupied slots.
+        var groupOfSlot = [Int32](repeating: -1, count: span + 2)
+        var sizes: [Int64] = []
+        for slot in 0...span where slotSizes[slot] > 0 {
+            groupOfSlot[slot] = Int32(sizes.count)
+            sizes.append(slotSizes[slot])
+        }
+        let groupCount = sizes.count
+        groupOfSlot[span + 1] = Int32(groupCount)
+        sizes.append(slotSizes[span + 1])
+        var firstRows = [Int32](repeating: -1, count: groupCount)
+        codes.withUnsafeMutableElements(as: Int32.self) { codes in
+            if groupCount != span || slotSizes[span + 1] > 0 {
+                groupOfSlot.withUnsafeBufferPointer { table in
+                    for row in 0..<n { codes[row] = table[Int(codes[row])] }
+                }
+            }
+            // The first row of each group: scan until every group has one (few rows when groups are dense).
+            var found = 0
+            for row in 0..<n where found < groupCount {
+                let group = Int(codes[row])
+                if group < groupCount, firstRows[group] < 0 {
+                    firstRows[group] = Int32(row)
+                    found += 1
+                }
+            }
+        }
+        return GroupCodes(codes: codes, groupCount: groupCount, firstRows: firstRows, sizes: sizes)
+    }
+
+    /// Factorizes strings by their bytes.
+    static func factorizeStrings(_ buffer: StringBuffer, words: UnsafePointer<UInt64>?, dropna: Bool) -> GroupCodes {
+        let n = buffer.count
+        var firstRows: [Int32] = []
+        var nullGroup: Int32 = -1
+        var dropped = 0
+        let codes = NDArray(uninitializedShape: [n], dtype: .int32)
+        buffer.offsets.withUnsafeBufferPointer { offsets in
+            buffer.bytes.withUnsafeBufferPointer { bytes in
+                codes.withUnsafeMutableElements(as: Int32.self) { codes in
+                    let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                    var table = StringTable()
+                    defer { table.deallocate() }
+                    for row in 0..<n {
+                        guard groupingBit(words, row) else {
+                            if dropna {
+                                codes[row] = -1
+                                dropped += 1
+                            } else {
+                                if nullGroup < 0 {
+                                    nullGroup = Int32(firstRows.count)
+                                    firstRows.append(Int32(row))
+                                }
+                                codes[row] = nullGroup
+                            }
+                            continue
+                        }
+                        let start = Int(offsets[row]), length = Int(offsets[row + 1]) - start
+                        let hash = HashMixer.bytes(base + start, count: length)
+                        let id = table.findOrInsert(hash: hash, newID: Int32(firstRows.count)) { candidate in
+                            let other = Int(firstRows[Int(candidate)])
+                            let otherStart = Int(offsets[other]), otherLength = Int(offsets[other + 1]) - otherStart
+                            return otherLength == length && (length == 0 || memoryEqual(base + start, base + otherStart, length))
+                        }
+                        if Int(id) == firstRows.count { firstRows.append(Int32(row)) }
+                        codes[row] = id
+                    }
+                    if dropped > 0 {
+                        let discard = Int32(firstRows.count)
+                        for row in 0..<n where codes[row] < 0 { codes[row] = discard }
+                    }
+                }
+            }
+        }
+        return GroupCodes(codes: codes, groupCount: firstRows.count, firstRows: firstRows)
+    }
+
+    /// Calls `body` with the bitmap's words (`nil` when there is no bitmap).
+    static func withValidityWords<R>(_ validity: ValidityBitmap?, _ body: (UnsafePointer<UInt64>?) -> R) -> R {
+        guard let validity else { return body(nil) }
+        return validity.words.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
+@inline(__always)
+func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var index = 0
+    let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
+    while index + 8 <= count {
+        if rawA.loadUnaligned(fromByteOffset: index, as: UInt64.self) != rawB.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+        index += 8
+    }
+    while index < count {
+        if a[index] != b[index] { return false }
+        index += 1
+    }
+    return true
+}
