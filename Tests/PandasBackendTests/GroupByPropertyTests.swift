@@ -50,16 +50,18 @@ struct GroupByPropertyTests {
                 specs.append(AggregationSpec(column: column, aggregation: aggregation, outputName: "\(column)_\(aggregation.rawValue)"))
             }
         }
-        add("x", Aggregation.allCases)
+        // nunique keeps every distinct (key, value) pair in the state: asked of a few columns only,
+        // so that the debug-build test stays quick.
+        add("x", Aggregation.allCases.filter { $0 != .nunique })
         add("y", Aggregation.allCases)
-        add("i", Aggregation.allCases)
-        add("i32", [.sum, .mean, .var, .min, .max, .first, .nunique])
+        add("i", Aggregation.allCases.filter { $0 != .nunique })
+        add("i32", [.sum, .mean, .var, .min, .max, .first])
         add("u8", [.sum, .mean, .std, .max, .last])
         add("f32", [.sum, .mean, .std, .min, .first])
         add("flag", [.sum, .mean, .min, .max, .first, .last, .count, .nunique])
         add("text", [.count, .size, .min, .max, .first, .last, .nunique])
-        add("cat", [.count, .first, .last, .nunique])
-        add("ts", [.min, .max, .first, .last, .nunique])
+        add("cat", [.count, .first, .last])
+        add("ts", [.min, .max, .first, .last])
         add("day", [.min, .max, .count])
         return specs
     }()
@@ -67,12 +69,12 @@ struct GroupByPropertyTests {
     @Test("Partial, combine in any tree shape, finalize equals the one-frame result",
           arguments: [["small"], ["wide"], ["text"], ["fkey"], ["cat"], ["flag", "text"], ["small", "wide", "cat"], [], ["ts", "day"]])
     func partitionIndependence(_ keys: [String]) throws {
-        let frame = try Self.randomFrame(rows: 3000, seed: 11)
+        let frame = try Self.randomFrame(rows: 600, seed: 11)
         for dropna in [true, false] {
             let expected = try frame.groupby(keys: keys, specs: Self.allSpecs, dropna: dropna)
             #expect(expected.rowCount > 0)
             var random = GroupByTestSupport.Random(state: 5)
-            for pieces in [1, 2, 3, 7] {
+            for pieces in [1, 3, 7] {
                 // Random cuts, including empty pieces.
                 var cuts = [0] + (1..<pieces).map { _ in random.below(frame.rowCount + 1) }.sorted() + [frame.rowCount]
                 if pieces == 7 { cuts[3] = cuts[2] }

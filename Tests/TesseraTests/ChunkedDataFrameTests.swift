@@ -167,3 +167,30 @@ extension FramePlan {
         }
     }
 }
+
+@Suite("ChunkedDataFrame: groupby and reductions")
+struct ChunkedDataFrameAggregationTests {
+    @Test func groupbyMatchesHandComputedValuesForEveryPartitioning() throws {
+        for partitions in [1, 2, 3, 8] {
+            let df = try ChunkedDataFrame.fromDict([
+                "key": [1, 2, 1, 3, 2, 1, 3, 2],
+                "x": [0.5, 1.5, 2.5, nil, 4.0, 5.5, -1.0, 2.0],
+            ], npartitions: partitions)
+            let out = try df.groupby("key").agg(["x": [.mean, .count]]).compute()
+            #expect(out.columnNames == ["key", "x_mean", "x_count"])
+            #expect(out["key"].toArray(Int.self) == [1, 2, 3])
+            #expect(out["x_mean"].toArray(Double.self) == [8.5 / 3.0, 2.5, -1.0])
+            #expect(out["x_count"].toArray(Int.self) == [3, 3, 1])
+            #expect(throws: FrameError.duplicateColumn("key")) { try df.groupby("key").agg(["key": .count]) }
+            #expect(try df["x"].sum().item(Double.self) == 15.0)
+            #expect(try df["x"].count().item(Int.self) == 7)
+        }
+    }
+
+    @Test func aggregatingAnEmptySelectionGivesNoGroups() throws {
+        let df = try ChunkedDataFrame.fromDict(["key": [1, 2], "x": [0.5, 1.5]], npartitions: 2)
+        let none = try df[df["x"] > 10.0]
+        #expect(try none.groupby("key").agg(["x": .sum]).compute().rowCount == 0)
+        #expect(try none["x"].sum().item(Double.self) == 0)
+    }
+}

@@ -113,8 +113,16 @@ extension DataFrame {
             throw .invalidValue("groupbyCombine needs at least one partial state.")
         }
         let plan = try GroupByPlan(state: first, keys: keys, specs: specs)
-        let all = try DataFrame.groupingConcatenate(partials)
-        let (groupRows, distinctRows) = try all.groupingSplitKinds(plan: plan)
+        var groupParts: [DataFrame] = []
+        var distinctParts = [[DataFrame]](repeating: [], count: plan.distinctColumns.count)
+        for partial in partials {
+            let (groups, distinct) = try partial.groupingSplitKinds(plan: plan)
+            groupParts.append(groups)
+            for (index, rows) in distinct.enumerated() { distinctParts[index].append(rows) }
+        }
+        let groupRows = try DataFrame.groupingConcatenate(groupParts)
+        var distinctRows: [DataFrame] = []
+        for parts in distinctParts { distinctRows.append(try DataFrame.groupingConcatenate(parts)) }
         var keyColumns: [Column] = []
         for key in keys { keyColumns.append(try groupRows.column(key).column) }
         let groups = GroupFactorizer.factorize(keyColumns, rowCount: groupRows.rowCount, dropna: false)
@@ -206,13 +214,12 @@ extension DataFrame {
         let distinctCount = distinct.reduce(0) { $0 + $1.values.count }
         var columns: [Series] = []
         for series in groupColumns {
-            var parts = [series.column]
             if let keyIndex = keys.firstIndex(of: series.name) {
-                parts += distinct.map { $0.keys[keyIndex] }
+                let parts = [series.column] + distinct.map { $0.keys[keyIndex] }
+                columns.append(Series(name: series.name, column: try Column.groupingConcatenate(parts, name: series.name)))
             } else {
-                parts.append(Column.nulls(series.type, count: distinctCount))
+                columns.append(Series(name: series.name, column: series.column.groupingAppendingNulls(distinctCount)))
             }
-            columns.append(Series(name: series.name, column: try Column.groupingConcatenate(parts, name: series.name)))
         }
         var kinds = [Int32](repeating: 0, count: groupCount)
         for rows in distinct { kinds += [Int32](repeating: Int32(rows.kind), count: rows.values.count) }
@@ -232,11 +239,33 @@ extension DataFrame {
     private func groupingSplitKinds(plan: GroupByPlan) throws(FrameError) -> (groups: DataFrame, distinct: [DataFrame]) {
         if plan.distinctColumns.isEmpty { return (self, []) }
         let kinds = try column(GroupByPlan.kindColumn).column.groupingInt64Values()
-        var rowsByKind = [[Int32]](repeating: [], count: plan.distinctColumns.count + 1)
-        for (row, kind) in kinds.enumerated() where kind >= 0 && Int(kind) < rowsByKind.count {
+        let kindCount = plan.distinctColumns.count + 1
+        // Each part keeps only the columns it uses: group rows their state, distinct rows of kind
+        // k the keys and the k-th distinct column.
+        let distinctNames = Set(plan.distinctColumns.map(GroupByPlan.distinctName))
+        let stateFrame = DataFrame(unchecked: columns.filter { $0.name != GroupByPlan.kindColumn && !distinctNames.contains($0.name) },
+                                   rowCount: rowCount)
+        var distinctFrames: [DataFrame] = []
+        for name in plan.distinctColumns {
+            var selected: [Series] = []
+            for key in plan.keys { selected.append(try column(key)) }
+            selected.append(try column(GroupByPlan.distinctName(name)))
+            distinctFrames.append(DataFrame(unchecked: selected, rowCount: rowCount))
+        }
+        if zip(kinds, kinds.dropFirst()).allSatisfy({ $0 <= $1 }), kinds.allSatisfy({ $0 >= 0 && $0 < kindCount }) {
+            // Kinds in blocks (as states are laid out): slice each block.
+            var bounds = [Int](repeating: 0, count: kindCount + 1)
+            for kind in kinds { bounds[Int(kind) + 1] += 1 }
+            for index in 0..<kindCount { bounds[index + 1] += bounds[index] }
+            return (stateFrame.groupingSlice(0..<bounds[1]),
+                    distinctFrames.enumerated().map { $1.groupingSlice(bounds[$0 + 1]..<bounds[$0 + 2]) })
+        }
+        var rowsByKind = [[Int32]](repeating: [], count: kindCount)
+        for (row, kind) in kinds.enumerated() where kind >= 0 && Int(kind) < kindCount {
             rowsByKind[Int(kind)].append(Int32(row))
         }
-        return (groupingGather(rowsByKind[0]), rowsByKind.dropFirst().map { groupingGather($0) })
+        return (stateFrame.groupingGather(rowsByKind[0]),
+                distinctFrames.enumerated().map { $1.groupingGather(rowsByKind[$0 + 1]) })
     }
 
     /// The result column of `spec` from this frame's group rows (in state order).

@@ -35,7 +35,7 @@ enum GroupByAccumulator {
                     func floats<F: BinaryFloatingPoint & NDArrayElement>(_ values: UnsafeBufferPointer<F>) {
                         let sumComponent: GroupStateComponent = F.self == Float.self ? .sumFloat32 : .sum
                         if want.contains(.count) || want.contains(sumComponent) || want.contains(.m2) {
-                            let (sums, counts) = GroupKernels.floatSumCount(values, words: words, codes: codes, slots: slots)
+                            let (sums, counts) = GroupKernels.floatSumCount(values, words: words, codes: codes, sizes: sizes)
                             if want.contains(.count) { result[.count] = counted(counts) }
                             if want.contains(sumComponent) { result[sumComponent] = Column.groupingColumn(.float64, prefix(sums)) }
                             if want.contains(.m2) {

@@ -86,6 +86,59 @@ extension Column {
         }
     }
 
+    /// This column followed by `extra` null rows.
+    func groupingAppendingNulls(_ extra: Int) -> Column {
+        guard extra > 0 else { return self }
+        let n = count + extra
+        var words = validity?.words ?? ValidityBitmap(count: count, allValid: true).words
+        words += [UInt64](repeating: 0, count: (n + 63) / 64 - words.count)
+        let newValidity = ValidityBitmap(words: words, count: n)
+        func extend(_ values: NDArray) -> NDArray {
+            let result = NDArray(uninitializedShape: [n], dtype: values.dtype)
+            let width = values.dtype.itemSize
+            if count > 0 { result.storage.bytes.copyMemory(from: values.storage.bytes, byteCount: count * width) }
+            (result.storage.bytes + count * width).initializeMemory(as: UInt8.self, repeating: 0, count: extra * width)
+            return result
+        }
+        switch storage {
+        case let .fixedWidth(values):
+            return Column(unchecked: type, storage: .fixedWidth(extend(values)), validity: newValidity, count: n)
+        case let .dictionary(codes, categories):
+            return Column(unchecked: type, storage: .dictionary(codes: extend(codes), categories: categories), validity: newValidity, count: n)
+        case let .strings(buffer):
+            let offsets = buffer.offsets + [Int64](repeating: buffer.offsets[buffer.offsets.count - 1], count: extra)
+            return Column(unchecked: type, storage: .strings(StringBuffer(offsets: offsets, bytes: buffer.bytes)), validity: newValidity, count: n)
+        }
+    }
+
+    /// The rows `range` of this column, copied.
+    func groupingSlice(_ range: Range<Int>) -> Column {
+        let n = range.count
+        var newValidity: ValidityBitmap? = nil
+        if let validity {
+            var bitmap = ValidityBitmap(count: n, allValid: true)
+            for row in range where !validity.isValid(row) { bitmap.set(row - range.lowerBound, valid: false) }
+            newValidity = bitmap
+        }
+        func copy(_ values: NDArray) -> NDArray {
+            let result = NDArray(uninitializedShape: [n], dtype: values.dtype)
+            let width = values.dtype.itemSize
+            if n > 0 { result.storage.bytes.copyMemory(from: values.storage.bytes + range.lowerBound * width, byteCount: n * width) }
+            return result
+        }
+        switch storage {
+        case let .fixedWidth(values):
+            return Column(unchecked: type, storage: .fixedWidth(copy(values)), validity: newValidity, count: n)
+        case let .dictionary(codes, categories):
+            return Column(unchecked: type, storage: .dictionary(codes: copy(codes), categories: categories), validity: newValidity, count: n)
+        case let .strings(buffer):
+            let start = buffer.offsets[range.lowerBound], end = buffer.offsets[range.upperBound]
+            let offsets = buffer.offsets[range.lowerBound...range.upperBound].map { $0 - start }
+            let bytes = Array(buffer.bytes[Int(start)..<Int(end)])
+            return Column(unchecked: type, storage: .strings(StringBuffer(offsets: offsets, bytes: bytes)), validity: newValidity, count: n)
+        }
+    }
+
     private static func groupingGatherFixed(_ values: NDArray, _ rows: [Int32]) -> NDArray {
         func gather<W: NDArrayElement & FixedWidthInteger>(_: W.Type) -> NDArray {
             let result = NDArray(uninitializedShape: [rows.count], dtype: values.dtype)
@@ -200,6 +253,11 @@ extension DataFrame {
     /// The rows `rows` of every column, in that order (-1 gives a null row).
     func groupingGather(_ rows: [Int32]) -> DataFrame {
         DataFrame(unchecked: columns.map { Series(name: $0.name, column: $0.column.groupingGather(rows)) }, rowCount: rows.count)
+    }
+
+    /// The rows `range` of every column, copied.
+    func groupingSlice(_ range: Range<Int>) -> DataFrame {
+        DataFrame(unchecked: columns.map { Series(name: $0.name, column: $0.column.groupingSlice(range)) }, rowCount: range.count)
     }
 
     /// The frames one after another; every frame must have the first one's columns.

@@ -58,6 +58,8 @@ struct GroupCodes {
 protocol GroupKeySource {
     /// The number of rows.
     var count: Int { get }
+    /// Whether some row may lack a key (`false` lets loops skip ``isValid(_:)``).
+    var mayHaveNulls: Bool { get }
     /// Whether the row has a key (`false`: a null key).
     func isValid(_ row: Int) -> Bool
     /// The row's key; equal keys mean equal values.
@@ -76,6 +78,8 @@ struct IntegerKeySource<Element: FixedWidthInteger>: GroupKeySource {
     let words: UnsafePointer<UInt64>?
     let count: Int
 
+    var mayHaveNulls: Bool { words != nil }
+
     @inline(__always) func isValid(_ row: Int) -> Bool { groupingBit(words, row) }
 
     @inline(__always) func key(_ row: Int) -> UInt64 {
@@ -92,6 +96,8 @@ struct CategoryKeySource: GroupKeySource {
     let count: Int
     let categoryCount: Int32
 
+    var mayHaveNulls: Bool { true }
+
     @inline(__always) func isValid(_ row: Int) -> Bool {
         groupingBit(words, row) && values[row] >= 0 && values[row] < categoryCount
     }
@@ -104,6 +110,8 @@ struct FloatKeySource<Element: BinaryFloatingPoint & NDArrayElement>: GroupKeySo
     let values: UnsafePointer<Element>
     let words: UnsafePointer<UInt64>?
     let count: Int
+
+    var mayHaveNulls: Bool { true }
 
     @inline(__always) func isValid(_ row: Int) -> Bool { groupingBit(words, row) && !values[row].isNaN }
 
@@ -120,6 +128,8 @@ struct PairKeySource: GroupKeySource {
     let firstDiscard: Int32
     let secondDiscard: Int32
     let count: Int
+
+    var mayHaveNulls: Bool { true }
 
     @inline(__always) func isValid(_ row: Int) -> Bool { first[row] != firstDiscard && second[row] != secondDiscard }
 
@@ -195,16 +205,54 @@ enum GroupFactorizer {
     /// Factorizes 64-bit keys: direct addressing when they span a small range, hashing otherwise.
     static func factorize<Source: GroupKeySource>(_ source: Source, dropna: Bool) -> GroupCodes {
         let n = source.count
+        // Large inputs without nulls: guess the range from the first rows and go straight to direct
+        // addressing, which gives up (nil) at the first key outside the guess; this saves a pass.
+        let sampleCount = 1 << 14
+        if !source.mayHaveNulls, n > 4 * sampleCount {
+            var low = UInt64.max, high: UInt64 = 0
+            for row in 0..<sampleCount {
+                let key = source.key(row)
+                low = Swift.min(low, key)
+                high = Swift.max(high, key)
+            }
+            if high - low < denseLimit(rowCount: n),
+               let codes = factorizeDense(source, minKey: low, span: Int(high - low) + 1, dropna: dropna, checked: true) {
+                return codes
+            }
+        }
         var minKey = UInt64.max, maxKey: UInt64 = 0
         var validCount = 0
-        for row in 0..<n where source.isValid(row) {
-            let key = source.key(row)
-            minKey = Swift.min(minKey, key)
-            maxKey = Swift.max(maxKey, key)
-            validCount += 1
+        if source.mayHaveNulls {
+            for row in 0..<n where source.isValid(row) {
+                let key = source.key(row)
+                minKey = Swift.min(minKey, key)
+                maxKey = Swift.max(maxKey, key)
+                validCount += 1
+            }
+        } else {
+            // Four independent minima and maxima, so the comparisons overlap.
+            var mins = (UInt64.max, UInt64.max, UInt64.max, UInt64.max), maxs: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            var row = 0
+            while row + 4 <= n {
+                let a = source.key(row), b = source.key(row + 1), c = source.key(row + 2), d = source.key(row + 3)
+                mins = (Swift.min(mins.0, a), Swift.min(mins.1, b), Swift.min(mins.2, c), Swift.min(mins.3, d))
+                maxs = (Swift.max(maxs.0, a), Swift.max(maxs.1, b), Swift.max(maxs.2, c), Swift.max(maxs.3, d))
+                row += 4
+            }
+            while row < n {
+                let key = source.key(row)
+                mins.0 = Swift.min(mins.0, key)
+                maxs.0 = Swift.max(maxs.0, key)
+                row += 1
+            }
+            minKey = Swift.min(Swift.min(mins.0, mins.1), Swift.min(mins.2, mins.3))
+            maxKey = Swift.max(Swift.max(maxs.0, maxs.1), Swift.max(maxs.2, maxs.3))
+            validCount = n
         }
         if validCount > 0, maxKey - minKey < denseLimit(rowCount: n) {
-            return factorizeDense(source, minKey: minKey, span: Int(maxKey - minKey) + 1, dropna: dropna)
+            if let codes = factorizeDense(source, minKey: minKey, span: Int(maxKey - minKey) + 1, dropna: dropna, checked: false) {
+                return codes
+            }
         }
         let codes = NDArray(uninitializedShape: [n], dtype: .int32)
         var firstRows: [Int32] = []
@@ -242,22 +290,39 @@ enum GroupFactorizer {
     /// Direct addressing: slot `key - minKey` for keys, `span` for nulls kept as a group,
     /// `span + 1` for dropped rows; then the occupied slots are numbered in key order (nulls
     /// last), which renumbers the rows unless every key slot is occupied and nothing is dropped.
+    ///
+    /// With `checked`, a key outside `minKey ..< minKey + span` gives up and returns nil.
     private static func factorizeDense<Source: GroupKeySource>(_ source: Source, minKey: UInt64, span: Int,
-                                                               dropna: Bool) -> GroupCodes {
+                                                               dropna: Bool, checked: Bool) -> GroupCodes? {
         let n = source.count
         let codes = NDArray(uninitializedShape: [n], dtype: .int32)
         var slotSizes = [Int64](repeating: 0, count: span + 2)
         let nullSlot = Int32(span), discardSlot = Int32(span + 1)
+        var outside = false
         codes.withUnsafeMutableElements(as: Int32.self) { codes in
             slotSizes.withUnsafeMutableBufferPointer { sizes in
                 let missing = dropna ? discardSlot : nullSlot
-                for row in 0..<n {
-                    let slot = source.isValid(row) ? Int32(truncatingIfNeeded: source.key(row) &- minKey) : missing
-                    codes[row] = slot
-                    sizes[Int(slot)] &+= 1
+                if checked {
+                    let limit = UInt64(span)
+                    for row in 0..<n {
+                        let offset = source.key(row) &- minKey
+                        if offset >= limit {
+                            outside = true
+                            break
+                        }
+                        codes[row] = Int32(truncatingIfNeeded: offset)
+                        sizes[Int(offset)] &+= 1
+                    }
+                } else {
+                    for row in 0..<n {
+                        let slot = source.isValid(row) ? Int32(truncatingIfNeeded: source.key(row) &- minKey) : missing
+                        codes[row] = slot
+                        sizes[Int(slot)] &+= 1
+                    }
                 }
             }
         }
+        if outside { return nil }
         // Number the occupied slots.
         var groupOfSlot = [Int32](repeating: -1, count: span + 2)
         var sizes: [Int64] = []
@@ -276,13 +341,14 @@ enum GroupFactorizer {
                 }
             }
             // The first row of each group: scan until every group has one (few rows when groups are dense).
-            var found = 0
-            for row in 0..<n where found < groupCount {
+            var found = 0, row = 0
+            while found < groupCount, row < n {
                 let group = Int(codes[row])
                 if group < groupCount, firstRows[group] < 0 {
                     firstRows[group] = Int32(row)
                     found += 1
                 }
+                row += 1
             }
         }
         return GroupCodes(codes: codes, groupCount: groupCount, firstRows: firstRows, sizes: sizes)
@@ -316,7 +382,7 @@ enum GroupFactorizer {
                             continue
                         }
                         let start = Int(offsets[row]), length = Int(offsets[row + 1]) - start
-                        let hash = HashMixer.bytes(base + start, count: length)
+                        let hash = HashMixer.bytes(base + start, count: length, readable: bytes.count - start)
                         let id = table.findOrInsert(hash: hash, newID: Int32(firstRows.count)) { candidate in
                             let other = Int(firstRows[Int(candidate)])
                             let otherStart = Int(offsets[other]), otherLength = Int(offsets[other + 1]) - otherStart

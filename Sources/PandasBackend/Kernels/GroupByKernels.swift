@@ -17,8 +17,9 @@ enum GroupKernels {
 
     /// The sum and the count of the valid (non-null, non-NaN) values of a float column, per slot.
     static func floatSumCount<F: BinaryFloatingPoint & NDArrayElement>(
-        _ values: UnsafeBufferPointer<F>, words: UnsafePointer<UInt64>?, codes: UnsafeBufferPointer<Int32>, slots: Int
+        _ values: UnsafeBufferPointer<F>, words: UnsafePointer<UInt64>?, codes: UnsafeBufferPointer<Int32>, sizes: [Int64]
     ) -> (sums: [Double], counts: [Int64]) {
+        let slots = sizes.count
         var sums = [Double](repeating: 0, count: slots)
         var counts = [Int64](repeating: 0, count: slots)
         sums.withUnsafeMutableBufferPointer { sums in
@@ -33,13 +34,13 @@ enum GroupKernels {
                         counts[group] &+= ok ? 1 : 0
                     }
                 } else {
+                    // Count the NaNs (usually none: a well-predicted branch), not the values.
                     for row in 0..<values.count {
                         let group = Int(codes[row])
                         let value = values[row].doubleValue
-                        let ok = value == value
-                        sums[group] += ok ? value : 0
-                        counts[group] &+= ok ? 1 : 0
+                        if value == value { sums[group] += value } else { counts[group] &-= 1 }
                     }
+                    for slot in 0..<slots { counts[slot] &+= sizes[slot] }
                 }
             }
         }

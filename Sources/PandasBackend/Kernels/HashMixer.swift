@@ -21,9 +21,10 @@ enum HashMixer {
         return z ^ (z >> 31)
     }
 
-    /// A hash of `count` bytes at `base`.
+    /// A hash of `count` bytes at `base`; `readable` bytes from `base` on may be read (at least
+    /// `count`: more lets the last partial word be read at once and masked).
     @inline(__always)
-    static func bytes(_ base: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+    static func bytes(_ base: UnsafePointer<UInt8>, count: Int, readable: Int = 0) -> UInt64 {
         var hash = seed ^ (UInt64(truncatingIfNeeded: count) &* wordMultiplier)
         let raw = UnsafeRawPointer(base)
         var index = 0
@@ -32,7 +33,11 @@ enum HashMixer {
             hash = ((hash ^ word) &* wordMultiplier).rotatedLeft(29)
             index += 8
         }
-        if index < count {
+        if index < count, index + 8 <= readable {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let masked = word & (UInt64.max >> UInt64(8 * (8 - (count - index))))
+            hash = ((hash ^ masked) &* wordMultiplier).rotatedLeft(29)
+        } else if index < count {
             var word: UInt64 = 0
             var shift: UInt64 = 0
             while index < count {
@@ -54,10 +59,10 @@ enum HashMixer {
     /// The hash given to a missing value.
     static let nullHash: UInt64 = 0x5555_5555_5555_5555
 
-    /// The slot of `key` in a table of `1 << bits` slots (Fibonacci hashing of a pre-mixed key).
+    /// The slot of `key` in a table of `1 << (64 - shift)` slots: the top bits of `mix(key)`.
     @inline(__always)
     static func slot(_ key: UInt64, shift: UInt64) -> Int {
-        Int(truncatingIfNeeded: ((key ^ (key >> 29)) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        Int(truncatingIfNeeded: mix(key) >> shift)
     }
 }
 

@@ -1,7 +1,7 @@
 /// An open-addressing (linear probing) table from 64-bit keys to group numbers, over raw buffers.
 ///
-/// Group numbers are handed out by the caller in increasing order (`newID` is the next unused
-/// number); the table doubles when half full. Call ``deallocate()`` when done.
+/// Group numbers are handed out by the caller (`newID` is the next unused number); the table
+/// doubles when a quarter full (half, once large). Call ``deallocate()`` when done.
 struct KeyTable {
     private var keys: UnsafeMutablePointer<UInt64>
     private var ids: UnsafeMutablePointer<Int32>
@@ -16,6 +16,11 @@ struct KeyTable {
         ids = .allocate(capacity: 1 << bits)
         ids.initialize(repeating: -1, count: 1 << bits)
     }
+
+    /// The table grows past `1 / divisor` full: a quarter while small (so that most lookups probe
+    /// one slot, and their branches predict well), half once larger than 64K slots.
+    @inline(__always)
+    static func loadDivisor(_ mask: Int) -> Int { mask < 1 << 16 ? 4 : 2 }
 
     /// Frees the buffers.
     func deallocate() {
@@ -33,7 +38,7 @@ struct KeyTable {
                 ids[slot] = newID
                 keys[slot] = key
                 groupKeys.append((key, newID))
-                if groupKeys.count * 2 > mask { grow() }
+                if groupKeys.count * Self.loadDivisor(mask) > mask { grow() }
                 return newID
             }
             if keys[slot] == key { return id }
@@ -92,7 +97,7 @@ struct StringTable {
                 ids[slot] = newID
                 hashes[slot] = hash
                 groupHashes.append((hash, newID))
-                if groupHashes.count * 2 > mask { grow() }
+                if groupHashes.count * KeyTable.loadDivisor(mask) > mask { grow() }
                 return newID
             }
             if hashes[slot] == hash, isEqual(id) { return id }

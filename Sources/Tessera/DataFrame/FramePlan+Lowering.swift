@@ -56,7 +56,7 @@ extension FramePlan {
         case let .repartition(input, count):
             return repartitioned(input.lowered(meta: meta), into: count, name: name, meta: meta)
         case let .aggregate(input, keys, specs, dropna, splitEvery):
-            return aggregated(input.lowered(meta: meta), keys: keys, specs: specs, dropna: dropna,
+            return aggregated(input.lowered(meta: meta), inputSchema: input.schema, keys: keys, specs: specs, dropna: dropna,
                               splitEvery: max(2, splitEvery), name: name, meta: meta)
         }
     }
@@ -124,7 +124,7 @@ extension FramePlan {
         return LoweredPlan(graph: HighLevelGraph(adding: layer, to: [input.graph]), name: name, partitionCount: plan.count)
     }
 
-    private func aggregated(_ input: LoweredPlan, keys: [String], specs: [AggregationSpec], dropna: Bool,
+    private func aggregated(_ input: LoweredPlan, inputSchema: Schema, keys: [String], specs: [AggregationSpec], dropna: Bool,
                             splitEvery: Int, name: String, meta: any DataFrameChunk) -> LoweredPlan {
         let inputName = input.name
         let inputCount = input.partitionCount
@@ -141,7 +141,7 @@ extension FramePlan {
             if level.isEmpty {
                 let key = TaskKey("\(name)-partial", [0])
                 tasks.append(GraphTask(key, label: "partial") { _ in
-                    try meta.empty(schema: Schema([])).partialAggregate(keys: keys, specs: specs, dropna: dropna)
+                    try meta.empty(schema: inputSchema).partialAggregate(keys: keys, specs: specs, dropna: dropna)
                 })
                 level.append(key)
             }
