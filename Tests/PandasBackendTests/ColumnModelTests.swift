@@ -156,3 +156,14 @@ struct ExpressionTests {
         #expect(long.hasSuffix("[100 rows x 1 columns]"))
     }
 }
+
+@Suite("Host frames: inconsistent parts are errors, not traps")
+struct ColumnPartsTests {
+    @Test func badBitmapsAndOffsetsThrow() throws {
+        #expect(throws: FrameError.self) { try ValidityBitmap(words: [0, 0], count: 10) }
+        #expect(throws: FrameError.self) { try StringBuffer(offsets: [0, 5], bytes: [1, 2]) }
+        #expect(throws: FrameError.self) { try StringBuffer(offsets: [0, 2, 1, 2], bytes: [1, 2]) }
+        #expect(try StringBuffer(offsets: [0, 1, 2], bytes: Array("ab".utf8))[1] == "b")
+        #expect(try ValidityBitmap(words: [0b101], count: 3).validCount == 2)
+    }
+}

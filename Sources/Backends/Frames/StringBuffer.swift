@@ -24,9 +24,17 @@ public struct StringBuffer: Sendable, Hashable {
 
     /// Wraps offsets and bytes already laid out.
     ///
-    /// - Precondition: offsets start at 0, never decrease and end at `bytes.count`.
-    public init(offsets: [Int64], bytes: [UInt8]) {
-        precondition(offsets.first == 0 && offsets.last == Int64(bytes.count), "string offsets do not span the bytes")
+    /// - Throws: ``FrameError/invalidColumn(_:)`` unless the offsets start at 0, never decrease
+    ///   and end at `bytes.count`.
+    public init(offsets: [Int64], bytes: [UInt8]) throws(FrameError) {
+        guard offsets.first == 0, offsets.last == Int64(bytes.count), zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw .invalidColumn("string offsets must start at 0, never decrease and end at the byte count \(bytes.count)")
+        }
+        self.init(unchecked: offsets, bytes: bytes)
+    }
+
+    /// Wraps offsets and bytes a kernel built consistently.
+    package init(unchecked offsets: [Int64], bytes: [UInt8]) {
         self.offsets = offsets
         self.bytes = bytes
     }

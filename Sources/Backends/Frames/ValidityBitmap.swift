@@ -33,8 +33,17 @@ public struct ValidityBitmap: Sendable, Hashable {
     }
 
     /// Wraps words already laid out (bits beyond `count` are cleared).
-    public init(words: [UInt64], count: Int) {
-        precondition(words.count == (count + 63) / 64, "bitmap word count does not match the row count")
+    ///
+    /// - Throws: ``FrameError/invalidColumn(_:)`` if there are not `(count + 63) / 64` words.
+    public init(words: [UInt64], count: Int) throws(FrameError) {
+        guard count >= 0, words.count == (count + 63) / 64 else {
+            throw .invalidColumn("a bitmap of \(count) rows needs \((max(count, 0) + 63) / 64) words, got \(words.count)")
+        }
+        self.init(unchecked: words, count: count)
+    }
+
+    /// Wraps words the caller (a kernel) guarantees to number `(count + 63) / 64`.
+    package init(unchecked words: [UInt64], count: Int) {
         self.words = words
         self.count = count
         clearPadding()
@@ -64,12 +73,14 @@ public struct ValidityBitmap: Sendable, Hashable {
     public var nullCount: Int { count - validCount }
 
     /// Rows valid in both bitmaps; `nil` operands mean all valid.
+    ///
+    /// Bitmaps of different lengths are intersected over the shorter one's words; kernels only
+    /// pass bitmaps of one column length.
     public static func intersection(_ a: ValidityBitmap?, _ b: ValidityBitmap?) -> ValidityBitmap? {
         guard let a else { return b }
         guard let b else { return a }
-        precondition(a.count == b.count, "bitmaps of different lengths")
         var result = a
-        for i in result.words.indices { result.words[i] &= b.words[i] }
+        for i in result.words.indices { result.words[i] &= i < b.words.count ? b.words[i] : 0 }
         return result
     }
 

@@ -49,9 +49,7 @@ extension Column {
 
     /// Rows `range` of the column.
     public func slice(_ range: Range<Int>) -> Column {
-        let clamped = range.clamped(to: 0..<count)
-        let indices = Array(clamped)
-        return indices.withUnsafeBufferPointer { take($0) }
+        groupingSlice(range.clamped(to: 0..<count))
     }
 
     /// The columns one after another.
@@ -64,72 +62,7 @@ extension Column {
         for part in parts.dropFirst() { type = try commonType(type, part.type) }
         var converted: [Column] = []
         for part in parts { converted.append(part.type == type ? part : try part.converted(to: type)) }
-        let total = converted.reduce(0) { $0 + $1.count }
-        var validity: ValidityBitmap?
-        if converted.contains(where: { $0.validity != nil }) {
-            var bitmap = ValidityBitmap(count: total, allValid: true)
-            var offset = 0
-            for part in converted {
-                if let partValidity = part.validity {
-                    for row in 0..<part.count where !partValidity.isValid(row) { bitmap.set(offset + row, valid: false) }
-                }
-                offset += part.count
-            }
-            validity = bitmap
-        }
-        switch first.storage {
-        case .fixedWidth, .dictionary:
-            if type == .categorical { return try concatenateCategorical(converted, validity: validity, total: total) }
-            guard let dtype = type.storageDType else { throw .invalidValue("Cannot concatenate \(type) columns.") }
-            let result = NDArray(uninitializedShape: [total], dtype: dtype)
-            var offset = 0
-            for part in converted {
-                guard let values = part.values else { continue }
-                let bytes = part.count * dtype.itemSize
-                result.storage.bytes.advanced(by: offset).copyMemory(from: values.storage.bytes, byteCount: bytes)
-                offset += bytes
-            }
-            return Column(unchecked: type, storage: .fixedWidth(result), validity: validity, count: total)
-        case .strings:
-            var buffer = StringBuffer(reservingCapacity: total)
-            for part in converted {
-                guard case let .strings(source) = part.storage else { continue }
-                for row in 0..<source.count { source.withUTF8(row) { buffer.append(utf8: $0) } }
-            }
-            return Column(unchecked: .string, storage: .strings(buffer), validity: validity, count: total)
-        }
-    }
-
-    private static func concatenateCategorical(_ parts: [Column], validity: ValidityBitmap?, total: Int) throws(FrameError) -> Column {
-        // union_categoricals: categories in first-seen order, codes remapped.
-        var categories = StringBuffer()
-        var lookup: [String: Int32] = [:]
-        let codes = NDArray(uninitializedShape: [total], dtype: .int32)
-        var offset = 0
-        for part in parts {
-            guard case let .dictionary(partCodes, partCategories) = part.storage else { continue }
-            var remap: [Int32] = []
-            for index in 0..<partCategories.count {
-                let name = partCategories[index]
-                if let code = lookup[name] { remap.append(code) } else {
-                    let code = Int32(categories.count)
-                    categories.append(name)
-                    lookup[name] = code
-                    remap.append(code)
-                }
-            }
-            codes.withUnsafeMutableElements(as: Int32.self) { target in
-                partCodes.withUnsafeElements(as: Int32.self) { source in
-                    for row in 0..<source.count {
-                        let code = Int(source[row])
-                        target[offset + row] = code >= 0 && code < remap.count ? remap[code] : 0
-                    }
-                }
-            }
-            offset += part.count
-        }
-        return Column(unchecked: .categorical, storage: .dictionary(codes: codes, categories: categories),
-                      validity: validity, count: total)
+        return try groupingConcatenate(converted, name: first.type.description)
     }
 
     /// The type two columns concatenate to: equal types, or numbers promoted as NumPy does.

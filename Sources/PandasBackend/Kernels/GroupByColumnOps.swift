@@ -92,7 +92,7 @@ extension Column {
         let n = count + extra
         var words = validity?.words ?? ValidityBitmap(count: count, allValid: true).words
         words += [UInt64](repeating: 0, count: (n + 63) / 64 - words.count)
-        let newValidity = ValidityBitmap(words: words, count: n)
+        let newValidity = ValidityBitmap(unchecked: words, count: n)
         func extend(_ values: NDArray) -> NDArray {
             let result = NDArray(uninitializedShape: [n], dtype: values.dtype)
             let width = values.dtype.itemSize
@@ -107,7 +107,7 @@ extension Column {
             return Column(unchecked: type, storage: .dictionary(codes: extend(codes), categories: categories), validity: newValidity, count: n)
         case let .strings(buffer):
             let offsets = buffer.offsets + [Int64](repeating: buffer.offsets[buffer.offsets.count - 1], count: extra)
-            return Column(unchecked: type, storage: .strings(StringBuffer(offsets: offsets, bytes: buffer.bytes)), validity: newValidity, count: n)
+            return Column(unchecked: type, storage: .strings(StringBuffer(unchecked: offsets, bytes: buffer.bytes)), validity: newValidity, count: n)
         }
     }
 
@@ -135,7 +135,7 @@ extension Column {
             let start = buffer.offsets[range.lowerBound], end = buffer.offsets[range.upperBound]
             let offsets = buffer.offsets[range.lowerBound...range.upperBound].map { $0 - start }
             let bytes = Array(buffer.bytes[Int(start)..<Int(end)])
-            return Column(unchecked: type, storage: .strings(StringBuffer(offsets: offsets, bytes: bytes)), validity: newValidity, count: n)
+            return Column(unchecked: type, storage: .strings(StringBuffer(unchecked: offsets, bytes: bytes)), validity: newValidity, count: n)
         }
     }
 
@@ -196,7 +196,7 @@ extension Column {
                 bytes.append(contentsOf: buffer.bytes)
                 for index in 1..<buffer.offsets.count { offsets.append(base + buffer.offsets[index]) }
             }
-            return Column(unchecked: first.type, storage: .strings(StringBuffer(offsets: offsets, bytes: bytes)),
+            return Column(unchecked: first.type, storage: .strings(StringBuffer(unchecked: offsets, bytes: bytes)),
                           validity: validity, count: total)
         case let .dictionary(_, firstCategories):
             let dictionaries = parts.compactMap { part -> (NDArray, StringBuffer)? in
