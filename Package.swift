@@ -48,7 +48,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "PandasBackendTests", dependencies: ["PandasBackend", "TesseraTestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "TesseraTestSupport"],
+        .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "Backends", "TesseraTestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "TesseraTests",
