@@ -3,6 +3,7 @@ extension Graph {
     /// dependency, ordered by key so the text is stable.
     public func dot(name: String = "tessera") -> String {
         var lines = ["digraph \"\(name)\" {", "  rankdir=BT;", "  node [shape=box, fontname=\"Helvetica\"];"]
+        let tasks = self.tasks
         let keys = tasks.keys.sorted()
         var ids: [TaskKey: Int] = [:]
         for (id, key) in keys.enumerated() { ids[key] = id }

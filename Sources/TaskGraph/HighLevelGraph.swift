@@ -65,11 +65,10 @@ public struct HighLevelGraph: Sendable {
 
     /// The tasks of the layers `outputLayers` need (layer-level culling first).
     public func materialize(for outputLayers: [String]) -> Graph {
-        var graph = Graph()
-        for name in neededLayers(for: outputLayers) {
-            guard let layer = layers[name] else { continue }
-            for task in layer.materialize() { graph.insert(task) }
-        }
-        return graph
+        let needed = neededLayers(for: outputLayers).compactMap { layers[$0] }
+        var tasks: [GraphTask] = []
+        tasks.reserveCapacity(needed.reduce(0) { $0 + $1.taskCount })
+        for layer in needed { tasks.append(contentsOf: layer.materialize()) }
+        return Graph(tasks)
     }
 }

@@ -32,7 +32,7 @@ public struct ThreadedScheduler: Scheduler {
         state.work()
         group.wait()
         do {
-            let values = try state.outputs(outputs)
+            let values = try state.outputValues()
             callbacks.finish?(nil)
             return values
         } catch {
@@ -55,7 +55,7 @@ public struct SynchronousScheduler: Scheduler {
         callbacks.start?(state.taskCount)
         state.work()
         do {
-            let values = try state.outputs(outputs)
+            let values = try state.outputValues()
             callbacks.finish?(nil)
             return values
         } catch {

@@ -10,9 +10,10 @@ extension ChunkedArray {
     /// The low-level graph that computes every block of `arrays`, sharing common tasks.
     static func optimizedGraph(for arrays: [ChunkedArray]) throws -> Graph {
         let keys = arrays.flatMap { array in array.blockIndices.map(array.key) }
-        let graph = try HighLevelGraph(merging: arrays.map(\.graph)).materialize(for: arrays.map(\.name))
+        // One expression: each step gets a graph nothing else holds, and fusion rewrites it in place.
+        return try HighLevelGraph(merging: arrays.map(\.graph)).materialize(for: arrays.map(\.name))
             .culled(keeping: keys)
-        return graph.fusingLinearChains(keeping: Set(keys))
+            .fusingLinearChains(keeping: Set(keys))
     }
 
     /// Computes every block with the scheduler the configuration names now.

@@ -41,18 +41,22 @@ extension ChunkedArray {
         let outputDType = operation.resultType(inputType)
 
         let totalPartials = counts.reduce(1, *)
+        // One function and one label shared by every task of a layer: a task then holds only
+        // what differs between blocks.
+        let partialLabel = "\(prefix)-partial"
+        let reduceBlock: @Sendable ([any Sendable], [Int]) throws -> any Sendable = { values, index in
+            try meta.chunk.evaluateAndReduce(expression, inputs: values.map(asChunk),
+                                             shape: zip(chunks, index).map { $0[$1] }, operation: operation, axes: axes)
+        }
         let partialLayer = Layer(name: partialName, dependencies: inputNames, taskCount: totalPartials,
                                  summary: "\(prefix) of " + expression.formula) {
             BlockGrid.indices(counts).map { index in
-                let blockShape = zip(chunks, index).map { $0[$1] }
                 let dependencies = inputs.map { input in
                     input.shape == shape ? TaskKey(input.name, index)
                                          : TaskKey(input.name, [Int](repeating: 0, count: input.ndim))
                 }
-                return GraphTask(TaskKey(partialName, index), dependencies: dependencies, label: "\(prefix)-partial") {
-                    values in
-                    try meta.chunk.evaluateAndReduce(expression, inputs: values.map(asChunk), shape: blockShape,
-                                                     operation: operation, axes: axes)
+                return GraphTask(TaskKey(partialName, index), dependencies: dependencies, label: partialLabel) {
+                    values in try reduceBlock(values, index)
                 }
             }
         }
@@ -63,12 +67,23 @@ extension ChunkedArray {
         let groupSize = reducedCounts.reduce(1, *)
         let levels = Self.treeLevels(groupSize, fanIn: fanIn)
         let combineCount = levels.reduce(0, +) * outCounts.reduce(1, *)
+        let combineLabel = "\(prefix)-combine"
+        let aggregateLabel = "\(prefix)-aggregate"
+        let combinePartials: @Sendable ([any Sendable]) throws -> any Sendable = { values in
+            var result = try asPartial(values[0])
+            for value in values.dropFirst() {
+                result = try meta.chunk.combine(result, asPartial(value), operation: operation)
+            }
+            return result
+        }
         // One layer holds the combine tasks and the final task of each output block.
         let treeLayer = Layer(name: finalName, dependencies: [partialName], taskCount: combineCount + outCounts.reduce(1, *),
                                  summary: "combine \(prefix), split_every=\(fanIn)") {
             var tasks: [GraphTask] = []
             for outIndex in BlockGrid.indices(keptAxes.map { counts[$0] }) {
                 var level = BlockGrid.indices(reducedCounts).map { reducedIndex -> TaskKey in
+                    // Reducing every axis, the reduced index is the block index (axes are sorted).
+                    if keptAxes.isEmpty { return TaskKey(partialName, reducedIndex) }
                     var full = [Int](repeating: 0, count: counts.count)
                     for (k, axis) in keptAxes.enumerated() { full[axis] = outIndex[k] }
                     for (k, axis) in axes.enumerated() { full[axis] = reducedIndex[k] }
@@ -81,14 +96,7 @@ extension ChunkedArray {
                     while start < level.count {
                         let group = Array(level[start..<Swift.min(start + fanIn, level.count)])
                         let key = TaskKey(combineName, outIndex + [depth, next.count])
-                        tasks.append(GraphTask(key, dependencies: group, label: "\(prefix)-combine") { values in
-                            var partials = try values.map(asPartial)
-                            var result = partials.removeFirst()
-                            for partial in partials {
-                                result = try meta.chunk.combine(result, partial, operation: operation)
-                            }
-                            return result
-                        })
+                        tasks.append(GraphTask(key, dependencies: group, label: combineLabel, run: combinePartials))
                         next.append(key)
                         start += fanIn
                     }
@@ -100,7 +108,7 @@ extension ChunkedArray {
                     axes.contains(axis) ? 0 : outIndex[keptAxes.firstIndex(of: axis) ?? 0]
                 } : outIndex
                 let outBlockShape = zip(outChunks, outputIndex).map { $0[$1] }
-                tasks.append(GraphTask(TaskKey(finalName, outputIndex), dependencies: [top], label: "\(prefix)-aggregate") {
+                tasks.append(GraphTask(TaskKey(finalName, outputIndex), dependencies: [top], label: aggregateLabel) {
                     values in
                     let result = try meta.chunk.finalize(asPartial(values[0]), operation: operation,
                                                           inputType: inputType, ddof: ddof)
