@@ -21,6 +21,9 @@ public final class ArrayStorage: @unchecked Sendable {
 
     private let mappedLength: Int
 
+    /// The storage this one is a window into, kept alive by the window; `nil` for owned bytes.
+    private let parent: ArrayStorage?
+
     /// Allocates `byteCount` bytes, 64-byte aligned (contents undefined).
     public init(byteCount: Int) {
         self.byteCount = byteCount
@@ -31,6 +34,20 @@ public final class ArrayStorage: @unchecked Sendable {
             bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
             mappedLength = 0
         }
+        parent = nil
+    }
+
+    /// A window of `byteCount` bytes at `byteOffset` into `parent`, sharing its memory: no copy,
+    /// and `parent` stays alive as long as the window does (as a NumPy view keeps its base).
+    ///
+    /// Storage is read-only once published, so a window is only ever read. Returns `nil` when the
+    /// range does not lie inside `parent`.
+    package init?(viewing parent: ArrayStorage, byteOffset: Int, byteCount: Int) {
+        guard byteOffset >= 0, byteCount >= 0, byteOffset <= parent.byteCount - byteCount else { return nil }
+        bytes = parent.bytes + byteOffset
+        self.byteCount = byteCount
+        mappedLength = 0
+        self.parent = parent.parent ?? parent
     }
 
     /// Allocates `byteCount` zeroed bytes.
@@ -40,7 +57,9 @@ public final class ArrayStorage: @unchecked Sendable {
     }
 
     deinit {
-        if mappedLength > 0 {
+        if parent != nil {
+            return  // a window: the parent owns the bytes
+        } else if mappedLength > 0 {
             LargeBufferPool.shared.release(bytes, length: mappedLength)
         } else {
             bytes.deallocate()

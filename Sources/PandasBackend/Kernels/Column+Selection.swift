@@ -52,6 +52,38 @@ extension Column {
         groupingSlice(range.clamped(to: 0..<count))
     }
 
+    /// Rows `range` of the column, its values a window into this column's memory instead of a
+    /// copy (validity bits and string bytes are still copied).
+    ///
+    /// The window keeps the whole of this column's values alive, as a NumPy view keeps its base:
+    /// use it to cut a frame into partitions that cover it, not to keep a few rows of a big one.
+    package func sharingSlice(_ range: Range<Int>) -> Column {
+        let range = range.clamped(to: 0..<count)
+        func window(_ values: NDArray) -> NDArray? {
+            let width = values.dtype.itemSize
+            guard values.shape.count == 1,
+                  let storage = ArrayStorage(viewing: values.storage, byteOffset: range.lowerBound * width,
+                                             byteCount: range.count * width) else { return nil }
+            return NDArray(shape: [range.count], dtype: values.dtype, storage: storage)
+        }
+        let validity = self.validity.map { bits in
+            var bitmap = ValidityBitmap(count: range.count, allValid: true)
+            for row in range where !bits.isValid(row) { bitmap.set(row - range.lowerBound, valid: false) }
+            return bitmap
+        }
+        switch storage {
+        case let .fixedWidth(values):
+            guard let values = window(values) else { return slice(range) }
+            return Column(unchecked: type, storage: .fixedWidth(values), validity: validity, count: range.count)
+        case let .dictionary(codes, categories):
+            guard let codes = window(codes) else { return slice(range) }
+            return Column(unchecked: type, storage: .dictionary(codes: codes, categories: categories),
+                          validity: validity, count: range.count)
+        case .strings:
+            return slice(range)
+        }
+    }
+
     /// The columns one after another.
     ///
     /// - Throws: ``FrameError/invalidValue(_:)`` if the types differ (after promoting numbers).
@@ -112,6 +144,14 @@ extension DataFrame {
     public func slice(_ range: Range<Int>) -> DataFrame {
         let clamped = range.clamped(to: 0..<rowCount)
         return DataFrame(unchecked: columns.map { Series(name: $0.name, column: $0.column.slice(clamped)) },
+                         rowCount: clamped.count, indexStart: indexStart + clamped.lowerBound)
+    }
+
+    /// Rows `range` (clamped to the frame) with their values windows into this frame's memory:
+    /// partitions of a frame without copying it (see ``Column/sharingSlice(_:)``).
+    package func sharingSlice(_ range: Range<Int>) -> DataFrame {
+        let clamped = range.clamped(to: 0..<rowCount)
+        return DataFrame(unchecked: columns.map { Series(name: $0.name, column: $0.column.sharingSlice(clamped)) },
                          rowCount: clamped.count, indexStart: indexStart + clamped.lowerBound)
     }
 

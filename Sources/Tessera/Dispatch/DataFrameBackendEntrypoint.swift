@@ -57,7 +57,7 @@ struct PandasEntrypoint: DataFrameBackendEntrypoint {
         var start = 0
         repeat {
             let end = Swift.min(frame.rowCount, start + chunksize)
-            partitions.append(frame.slice(start..<end))
+            partitions.append(frame.sharingSlice(start..<end))
             start = end
         } while start < frame.rowCount
         return ChunkedDataFrame.fromSource(InMemoryFrameSource(kind: "from-dict", schema: frame.schema, partitions: partitions), meta: meta)
