@@ -33,18 +33,38 @@ extension Column {
             throw .unsupportedType(operation: "Filtering by a mask", type: type)
         }
         guard count == expected else { throw .lengthMismatch(column: "mask", count: count, expected: expected) }
-        var rows: [Int] = []
-        values.withUnsafeElements(as: UInt8.self) { flags in
-            var selected = 0
-            for flag in flags where flag != 0 { selected += 1 }
-            rows.reserveCapacity(selected)
+        return values.withUnsafeElements(as: UInt8.self) { flags in
             if let validity {
-                for row in 0..<flags.count where flags[row] != 0 && validity.isValid(row) { rows.append(row) }
-            } else {
-                for row in 0..<flags.count where flags[row] != 0 { rows.append(row) }
+                return validity.words.withUnsafeBufferPointer { words in
+                    Self.rowNumbers(count: flags.count) { row in
+                        (flags[row] != 0 ? 1 : 0) & Int(truncatingIfNeeded: words[row &>> 6] &>> UInt64(row & 63))
+                    }
+                }
             }
+            return Self.rowNumbers(count: flags.count) { row in flags[row] != 0 ? 1 : 0 }
         }
-        return rows
+    }
+
+    /// The rows in `0..<count` for which `isKept` is 1 (it returns 0 or 1 in bit 0; higher bits
+    /// are ignored).
+    ///
+    /// Branch-free: a filter's mask is as often as not a coin toss, which a branch per row
+    /// mispredicts half the time. The rows are counted first; then every row number is written
+    /// and the write position advances past it only when it is kept (a spare slot takes the
+    /// last unkept write).
+    @inline(__always)
+    private static func rowNumbers(count: Int, _ isKept: (Int) -> Int) -> [Int] {
+        var selected = 0
+        for row in 0..<count { selected &+= isKept(row) & 1 }
+        return [Int](unsafeUninitializedCapacity: selected + 1) { rows, initialized in
+            guard let out = rows.baseAddress else { return }
+            var next = 0
+            for row in 0..<count {
+                out[next] = row
+                next &+= isKept(row) & 1
+            }
+            initialized = selected
+        }
     }
 
     /// Rows `range` of the column.

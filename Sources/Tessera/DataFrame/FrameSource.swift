@@ -19,7 +19,14 @@ extension FrameSource {
     /// Applies a projection and a predicate to a frame read whole (for sources that cannot push down).
     func narrowed(_ frame: DataFrame, columns: [String]?, predicate: ColumnExpression?) throws -> DataFrame {
         var frame = frame
-        if let predicate { frame = try frame.filter(where: predicate) }
+        if let predicate {
+            // Gather only the columns that are read or tested, not every column of the partition.
+            if let columns {
+                let needed = Set(columns).union(predicate.columnNames)
+                frame = try frame.selecting(frame.columnNames.filter(needed.contains))
+            }
+            frame = try frame.filter(where: predicate)
+        }
         if let columns { frame = try frame.selecting(columns) }
         return frame
     }
