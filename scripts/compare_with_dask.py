@@ -21,12 +21,17 @@ SHARED = ROOT.parent / "shared" / "bench" / "anchors" / "workloads.py"
 BENCH = ROOT / ".build" / "release" / "tessera-bench"
 ARRAY_WORKLOADS = ["arr_ones_sum", "arr_random_mean_std", "arr_elementwise_chain", "arr_graph_overhead",
                    "arr_rechunk_sum", "arr_transpose_add_sum", "arr_matmul", "arr_big_random_sum"]
+# Reading files: every reference engine runs (Dask, pandas, PyArrow, Polars, DuckDB); the data comes
+# from ../shared/bench/anchors/make_data.py ($BENCH_DATA, default <tmp>/tessera-bench-data).
+FILE_WORKLOADS = ["df_read_csv", "df_read_json"]
+PEERS = ("polars", "polars_lazy", "duckdb")
 
 
 def run_reference(name, reps):
     if not SHARED.exists() or name == "arr_big_random_sum":
         return []
-    out = subprocess.run([sys.executable, str(SHARED), "--only", f"^{name}$", "--engines", "^(dask|numpy)",
+    engines = "." if name in FILE_WORKLOADS else "^(dask|numpy)"
+    out = subprocess.run([sys.executable, str(SHARED), "--only", f"^{name}$", "--engines", engines,
                           "--reps", str(reps)], capture_output=True, text=True)
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{") and '"_meta"' not in line]
 
@@ -40,10 +45,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default=".")
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--title", default="Array benchmarks")
     args = parser.parse_args()
     date = datetime.date.today().isoformat()
     rows = []
-    for name in ARRAY_WORKLOADS:
+    for name in ARRAY_WORKLOADS + FILE_WORKLOADS:
         if not re.search(args.only, name):
             continue
         rows += run_reference(name, args.reps)
@@ -54,14 +60,21 @@ def main():
     with open(out_dir / f"results-{date}.jsonl", "a") as raw:
         raw.write("".join(json.dumps(r) + "\n" for r in rows))
     dask = {r["name"]: r["median_s"] for r in rows if r["engine"] == "dask"}
-    lines = [f"# Array benchmarks, {date}", "",
-             "Command: `swift build -c release --product tessera-bench && python3 scripts/compare_with_dask.py`",
-             "", "| workload | engine | median s | min s | rate | vs dask | peak RSS MB |",
-             "|---|---|---|---|---|---|---|"]
+    peer = {}
+    for r in rows:
+        if r["engine"] in PEERS:
+            peer[r["name"]] = min(peer.get(r["name"], float("inf")), r["median_s"])
+    command = "swift build -c release --product tessera-bench && python3 scripts/compare_with_dask.py"
+    if args.only != ".":
+        command += f" --only '{args.only}'"
+    lines = [f"# {args.title}, {date}", "", f"Command: `{command}`",
+             "", "| workload | engine | median s | min s | rate | vs dask | vs fastest of Polars/DuckDB | peak RSS MB |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         ratio = f"{r['median_s'] / dask[r['name']]:.2f}x" if r["name"] in dask else "—"
+        to_peer = f"{r['median_s'] / peer[r['name']]:.2f}x" if r["name"] in peer else "—"
         rate = f"{r.get('rate', 0):.2f} {r.get('rate_unit', '')}"
-        lines.append(f"| {r['name']} | {r['engine']} | {r['median_s']:.4f} | {r['min_s']:.4f} | {rate} | {ratio} | "
+        lines.append(f"| {r['name']} | {r['engine']} | {r['median_s']:.4f} | {r['min_s']:.4f} | {rate} | {ratio} | {to_peer} | "
                      f"{r.get('peak_rss_mb', '—')} |")
     with open(out_dir / f"RESULTS-{date}.md", "a") as table:
         table.write("\n".join(lines) + "\n\n")
