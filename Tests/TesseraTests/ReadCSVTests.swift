@@ -241,6 +241,21 @@ struct ReadCSVTests {
         #expect(file.message.contains("'x'"))
     }
 
+    @Test func theReadmeExampleRuns() throws {
+        let directory = try TemporaryDirectory()
+        let lines = try String(contentsOfFile: IOFixtures.path("sales.csv"), encoding: .utf8).split(separator: "\n")
+        try directory.write("data/part-0.csv", lines[0..<1500].joined(separator: "\n") + "\n")
+        try directory.write("data/part-1.csv", ([lines[0]] + lines[1500...]).joined(separator: "\n") + "\n")
+        // README, "A taste" (with absolute paths: tests run in parallel, so none changes directory).
+        let sales = try ChunkedDataFrame.readCSV(directory.file("data/part-*.csv"), dtype: ["store": .int64])
+        let perRegion = try sales[sales["units"] > 0].groupby("region").agg(["price": .mean])
+        let written = try perRegion.toCSV(directory.file("out/part-*.csv"))
+        #expect(written == [directory.file("out/part-0.csv")])
+        let back = try ChunkedDataFrame.readCSV(directory.file("out/part-*.csv")).compute()
+        #expect(back["region"].strings == ["centre, old", "east", "north", "south", "west"])
+        #expect(back.rowCount == 5)
+    }
+
     @Test(arguments: [nil, 4096, 10_000] as [Int?])
     func groupbyOverACSVMatchesPandas(blocksize: Int?) throws {
         let expected = try IOFixtures.expected()
