@@ -19,10 +19,15 @@ import PandasBackend
 /// let df = ChunkedDataFrame.fromSource(source, meta: FrameMeta(backend: "pandas", chunk: DataFrame(emptyWith: Schema([]))))
 /// ```
 public struct CSVFrameSource: FrameSource {
-    /// The default block size: 64 MB (64,000,000 bytes), Dask's `read_csv` default on any machine
-    /// with more than 1.28 GB of memory per core (Dask takes a tenth of the memory per core, at most
-    /// 64 MB). As in Dask, a file is cut into `size / blocksize` (rounded down) equal blocks.
-    public static let defaultBlocksize = 64_000_000
+    /// The default block size, as Dask's `read_csv` computes it (`auto_blocksize`): a tenth of the
+    /// memory per core, at most 64 MB (64,000,000 bytes), which is what any machine with more than
+    /// 1.28 GB of memory per core gets. As in Dask, a file is cut into `size / blocksize` (rounded
+    /// down) equal blocks, so a 492 MB file is 7 partitions.
+    public static let defaultBlocksize: Int = {
+        let info = ProcessInfo.processInfo
+        let perCore = info.physicalMemory / UInt64(Swift.max(1, info.activeProcessorCount)) / 10
+        return Int(Swift.min(64_000_000, Swift.max(perCore, 1 << 20)))
+    }()
 
     /// `"read-csv"`.
     public var kind: String { "read-csv" }

@@ -44,8 +44,8 @@ extension ChunkedDataFrame {
     ///   - skiprows: Lines to skip at the start of every file (`skiprows`).
     ///   - quotechar: The quote character (`quotechar`).
     ///   - compression: `"infer"` (gzip for a `.gz` suffix), `"gzip"`, or `nil` for none.
-    ///   - blocksize: The target partition size in bytes (64 MB, Dask's default), or `nil` for one
-    ///     partition per file.
+    ///   - blocksize: The target partition size in bytes (by default Dask's: a tenth of the memory
+    ///     per core, at most 64 MB), or `nil` for one partition per file.
     ///   - sample: The bytes at the start of each file that type inference looks at (Dask's `sample`).
     /// - Throws: ``FileFormatError`` naming the file for a pattern that matches nothing, a missing
     ///   file, an empty file ("No columns to parse from file."), a malformed sample, or columns or
