@@ -46,6 +46,7 @@ def main():
     parser.add_argument("--only", default=".")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--title", default="Array benchmarks")
+    parser.add_argument("--stem", default="RESULTS", help="write benchmarks/<stem>-<date>.md and <stem lowercased>-<date>.jsonl")
     args = parser.parse_args()
     date = datetime.date.today().isoformat()
     rows = []
@@ -57,7 +58,7 @@ def main():
     out_dir = ROOT / "benchmarks"
     out_dir.mkdir(exist_ok=True)
     # Appends, so partial runs (--only) add to the day's record instead of replacing it.
-    with open(out_dir / f"results-{date}.jsonl", "a") as raw:
+    with open(out_dir / f"{args.stem.lower()}-{date}.jsonl", "a") as raw:
         raw.write("".join(json.dumps(r) + "\n" for r in rows))
     dask = {r["name"]: r["median_s"] for r in rows if r["engine"] == "dask"}
     peer = {}
@@ -65,8 +66,10 @@ def main():
         if r["engine"] in PEERS:
             peer[r["name"]] = min(peer.get(r["name"], float("inf")), r["median_s"])
     command = "swift build -c release --product tessera-bench && python3 scripts/compare_with_dask.py"
-    if args.only != ".":
-        command += f" --only '{args.only}'"
+    for flag, value, default in (("--only", args.only, "."), ("--reps", args.reps, 5), ("--title", args.title, "Array benchmarks"),
+                                 ("--stem", args.stem, "RESULTS")):
+        if value != default:
+            command += f" {flag} '{value}'" if isinstance(value, str) else f" {flag} {value}"
     lines = [f"# {args.title}, {date}", "", f"Command: `{command}`",
              "", "| workload | engine | median s | min s | rate | vs dask | vs fastest of Polars/DuckDB | peak RSS MB |",
              "|---|---|---|---|---|---|---|---|"]
@@ -76,7 +79,7 @@ def main():
         rate = f"{r.get('rate', 0):.2f} {r.get('rate_unit', '')}"
         lines.append(f"| {r['name']} | {r['engine']} | {r['median_s']:.4f} | {r['min_s']:.4f} | {rate} | {ratio} | {to_peer} | "
                      f"{r.get('peak_rss_mb', '—')} |")
-    with open(out_dir / f"RESULTS-{date}.md", "a") as table:
+    with open(out_dir / f"{args.stem}-{date}.md", "a") as table:
         table.write("\n".join(lines) + "\n\n")
     print("\n".join(lines))
 
