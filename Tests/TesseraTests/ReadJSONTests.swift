@@ -74,6 +74,8 @@ struct ReadJSONTests {
         #expect(throws: FrameOperationError.self) { try ChunkedDataFrame.readJSON(records, orient: "split") }
         #expect(throws: FrameOperationError.self) { try ChunkedDataFrame.readJSON(records, blocksize: 10) }
         #expect(throws: FrameOperationError.self) { try ChunkedDataFrame.readJSON(records, dateUnit: "days") }
+        let compressed = try directory.write("c.jsonl.gz", "not really gzip")
+        #expect(throws: FileFormatError.self) { try ChunkedDataFrame.readJSON(compressed, lines: true) }
         let empty = try directory.write("e.json", "")
         #expect(throws: FileFormatError(path: empty, message: "The file is empty.")) { try ChunkedDataFrame.readJSON(empty) }
         let pattern = directory.file("none-*.jsonl")

@@ -28,8 +28,8 @@ public struct JSONFrameSource: FrameSource {
 
     /// A source reading `files` (paths of files, not patterns) with `options`.
     ///
-    /// - Throws: ``FileFormatError`` for a file that cannot be read, is empty or invalid in its
-    ///   sample, or whose types conflict with another file's; ``FrameOperationError/invalidArgument(_:)``
+    /// - Throws: ``FileFormatError`` for a file that cannot be read, is empty, compressed (`.gz`) or
+    ///   invalid in its sample, or whose types conflict with another file's; ``FrameOperationError/invalidArgument(_:)``
     ///   for no files, a block size below 1, or a block size without ``JSONOptions/lines``.
     public init(files: [String], options: JSONOptions = JSONOptions(), blocksize: Int? = nil) throws {
         guard !files.isEmpty else { throw FrameOperationError.invalidArgument("readJSON needs at least one file.") }
@@ -40,6 +40,9 @@ public struct JSONFrameSource: FrameSource {
             guard options.lines else {
                 throw FrameOperationError.invalidArgument("A JSON file can be cut into blocks only when it is JSON Lines: pass lines: true, or no blocksize.")
             }
+        }
+        for file in files where file.lowercased().hasSuffix(".gz") {
+            throw FileFormatError(path: file, message: "Compressed JSON is not supported yet; decompress the file first.")
         }
         var merge = FileSchemaMerge(allowMissingColumns: true)
         for file in files {
