@@ -108,6 +108,18 @@ struct ReadCSVTests {
         #expect(file.message.contains("bad"))
     }
 
+    @Test func noColumnsStillCountsTheRows() throws {
+        let directory = try TemporaryDirectory()
+        let csv = try directory.write("t.csv", "a,b\n1,2\n3,4\n5,6\n")
+        let df = try ChunkedDataFrame.readCSV(csv, blocksize: 6)
+        #expect(df.npartitions == 2)
+        let none = try df.select([]).compute()
+        #expect(none.columnNames.isEmpty)
+        #expect(none.rowCount == 3)
+        let json = try directory.write("t.jsonl", "{\"a\": 1}\n{\"a\": 2}\n")
+        #expect(try ChunkedDataFrame.readJSON(json, lines: true, blocksize: 4).select([]).compute().rowCount == 2)
+    }
+
     @Test func usecolsKeepsTheFileOrder() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("t.csv", "a,b,c\n1,2,3\n4,5,6\n")
