@@ -102,10 +102,70 @@ let frameWorkloads: [Workload] = [
     },
 ]
 
+/// The reference suite's data files (../shared/bench/anchors/make_data.py): `$BENCH_DATA`, or
+/// `tessera-bench-data` in the temporary directory.
+let benchData = ProcessInfo.processInfo.environment["BENCH_DATA"]
+    ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("tessera-bench-data")
+
+/// The size of a file in bytes (0 if it is missing).
+func fileSize(_ path: String) -> Double {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.doubleValue ?? 0
+}
+
+/// The result digest of the last run of a file workload: values rounded to 9 significant digits,
+/// as the reference suite's `digest` rounds them, so the engines' `check`s compare directly.
+nonisolated(unsafe) var lastCheck: [Double]?
+
+/// Column sums of a one-row frame, digested.
+func sumsDigest(_ frame: DataFrame, _ columns: [String]) -> [Double] {
+    columns.map { column in
+        let value = frame[column].toArray(Double.self).first.flatMap { $0 } ?? .nan
+        return Double(String(format: "%.9g", value)) ?? value
+    }
+}
+
+let numericColumns = ["id", "key", "a", "b"]
+let csvPath = (benchData as NSString).appendingPathComponent("table.csv")
+let jsonPath = (benchData as NSString).appendingPathComponent("table.jsonl")
+
+let fileWorkloads: [Workload] = [
+    Workload(name: "df_read_csv", unit: "MB/s", work: fileSize(csvPath),
+             notes: "readCSV(table.csv)[id,key,a,b].sum(): blocksize 64 MB (7 partitions, as Dask), only the 4 columns parsed") {
+        guard FileManager.default.fileExists(atPath: csvPath) else {
+            throw FrameOperationError.invalidArgument("\(csvPath) is missing: run ../shared/bench/anchors/make_data.py")
+        }
+        return {
+            let df = try ChunkedDataFrame.readCSV(csvPath)
+            let sums = try df[numericColumns].sum().compute()
+            lastCheck = sumsDigest(sums, numericColumns)
+            return lastCheck?.reduce(0, +) ?? 0
+        }
+    },
+    Workload(name: "df_read_json", unit: "MB/s", work: fileSize(jsonPath),
+             notes: "readJSON(table.jsonl, lines: true, blocksize: 16 MB)[id,key,a,b].sum(): 7 partitions, as Dask") {
+        guard FileManager.default.fileExists(atPath: jsonPath) else {
+            throw FrameOperationError.invalidArgument("\(jsonPath) is missing: run ../shared/bench/anchors/make_data.py")
+        }
+        return {
+            let df = try ChunkedDataFrame.readJSON(jsonPath, lines: true, blocksize: 16_000_000)
+            let sums = try df[numericColumns].sum().compute()
+            lastCheck = sumsDigest(sums, numericColumns)
+            return lastCheck?.reduce(0, +) ?? 0
+        }
+    },
+]
+
 let filters = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
 let repetitions = Int(CommandLine.arguments.first { $0.hasPrefix("--reps=") }?.dropFirst(7) ?? "") ?? 5
-for workload in workloads + frameWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
-    let run = try workload.setup()
+for workload in workloads + frameWorkloads + fileWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
+    lastCheck = nil
+    let run: () throws -> Double
+    do {
+        run = try workload.setup()
+    } catch {
+        FileHandle.standardError.write(Data("# skip \(workload.name): \(error)\n".utf8))
+        continue
+    }
     resetPeak()
     let baseline = peakResidentMB()
     let warmStart = Date()
@@ -124,6 +184,7 @@ for workload in workloads + frameWorkloads where filters.isEmpty || filters.cont
     case "us/chunk": rate = median * 1e6 / workload.work
     case "GFLOP/s": rate = workload.work / median
     case "rows/s": rate = workload.work / median
+    case "MB/s": rate = workload.work / median / 1e6
     default: rate = workload.work / median / 1e9
     }
     let peak = peakResidentMB()
@@ -133,7 +194,7 @@ for workload in workloads + frameWorkloads where filters.isEmpty || filters.cont
         "\"warmup_s\": \(warmup)", "\"rate\": \(rate)", "\"rate_unit\": \"\(workload.unit)\"",
         "\"peak_rss_mb\": \(peak)", "\"rss_before_mb\": \(baseline)",
         "\"threads\": \(Config.get("num-workers")?.intValue ?? 0)", "\"notes\": \"\(workload.notes)\"",
-    ]
+    ] + (lastCheck.map { ["\"check\": [" + $0.map { "\($0)" }.joined(separator: ", ") + "]"] } ?? [])
     print("{" + fields.joined(separator: ", ") + "}")
 }
 FileHandle.standardError.write(Data("checksum \(checksum)\n".utf8))

@@ -29,6 +29,16 @@ public enum CSVReader {
     ///
     /// - Throws: ``FileFormatError``.
     public static func inferSchema(path: String, options: CSVOptions) throws -> Schema {
+        try inferSchemaAndUndecided(path: path, options: options).schema
+    }
+
+    /// The schema ``inferSchema(path:options:)`` gives, and the names of the columns whose type the
+    /// sample did not decide: inferred columns with no value in the sample (only missing values,
+    /// or no rows at all), whose `float64`/`string` type is a placeholder another file of the same
+    /// dataset may replace.
+    ///
+    /// - Throws: ``FileFormatError``.
+    package static func inferSchemaAndUndecided(path: String, options: CSVOptions) throws -> (schema: Schema, undecided: Set<String>) {
         try checkDialect(options, path: path)
         let (input, layout) = try loadSample(path: path, options: options)
         let selection = try CSVColumnSelection(names: layout.names, options: options, path: path)
@@ -36,7 +46,8 @@ public enum CSVReader {
         let truncated = sampleEnd < input.count || !input.reachesEndOfFile
         let classifiers = try classify(input, layout: layout, end: sampleEnd, truncated: truncated,
                                        selection: selection, options: options, path: path)
-        return selection.schema(classifiers: classifiers, options: options)
+        let undecided = selection.inferred(options: options).filter { !classifiers[$0].sawValue }.map { layout.names[$0] }
+        return (selection.schema(classifiers: classifiers, options: options), Set(undecided))
     }
 
     /// The partitions of a file: byte ranges that start after the first line feed at or after

@@ -66,6 +66,16 @@ public enum JSONReader {
     /// - Throws: ``FileFormatError`` for an unreadable or empty file, invalid JSON in the sample, or a
     ///   projected column that is in neither the sample nor `dtypes`.
     public static func inferSchema(path: String, options: JSONOptions) throws(FileFormatError) -> Schema {
+        try inferSchemaAndUndecided(path: path, options: options).schema
+    }
+
+    /// The schema ``inferSchema(path:options:)`` gives, and the names of the inferred columns that
+    /// held only nulls in the sample, whose `float64` type is a placeholder another file of the
+    /// same dataset may replace.
+    ///
+    /// - Throws: as ``inferSchema(path:options:)``.
+    package static func inferSchemaAndUndecided(path: String, options: JSONOptions) throws(FileFormatError)
+        -> (schema: Schema, undecided: Set<String>) {
         try check(options, path: path)
         let file = try JSONFileHandle(path: path)
         let size = try file.size()
@@ -92,7 +102,8 @@ public enum JSONReader {
                 continue
             }
             let inspected = truncated ? "the records in the first \(buffer.count) bytes" : "the records"
-            return Schema(try finalFields(result.fields, options: options, path: path, inspected: inspected))
+            let schema = Schema(try finalFields(result.fields, options: options, path: path, inspected: inspected))
+            return (schema, result.undecided.intersection(schema.names))
         }
     }
 
@@ -204,6 +215,8 @@ public enum JSONReader {
         var fields: [Schema.Field]
         var columns: [Series]
         var rowCount: Int
+        /// Inferred columns that held only nulls.
+        var undecided: Set<String> = []
     }
 
     private static func check(_ options: JSONOptions, path: String) throws(FileFormatError) {
@@ -283,7 +296,7 @@ public enum JSONReader {
             }
             let fields = zip(parser.names, parser.types).map { Schema.Field(name: $0, type: $1) }
             let columns = materialize ? parser.makeColumns() : []
-            return ParseResult(fields: fields, columns: columns, rowCount: parser.rowCount)
+            return ParseResult(fields: fields, columns: columns, rowCount: parser.rowCount, undecided: parser.pendingNames)
         }
     }
 

@@ -135,6 +135,11 @@ struct JSONRecordParser {
         (0..<columnCount).map { givenTypes[$0] ?? sinks[$0].kind.inferredType }
     }
 
+    /// The inferred columns that have seen only nulls: their `float64` type is a placeholder.
+    var pendingNames: Set<String> {
+        Set((0..<columnCount).filter { givenTypes[$0] == nil && sinks[$0].kind == .pending }.map { names[$0] })
+    }
+
     /// The finished columns (every column padded to ``rowCount``).
     mutating func makeColumns() -> [Series] {
         let types = self.types

@@ -183,6 +183,8 @@ extension DataFrame {
 
     /// The columns named, in that order.
     public func selecting(_ names: [String]) throws(FrameError) -> DataFrame {
+        // No columns still has the rows (pandas' `df[[]]` keeps the index).
+        if names.isEmpty { return DataFrame(unchecked: [], rowCount: rowCount, indexStart: indexStart) }
         var selected: [Series] = []
         for name in names { selected.append(try column(name)) }
         return try DataFrame(columns: selected, indexStart: indexStart)

@@ -1,4 +1,5 @@
 import Backends
+import FileFormats
 import PandasBackend
 
 /// A backend library for `ChunkedDataFrame`: its creation functions, selected by `dataframe.backend`
@@ -13,6 +14,16 @@ public protocol DataFrameBackendEntrypoint: Sendable {
     func metaChunk() throws -> any DataFrameChunk
     /// A frame from named host columns, cut into partitions of `chunksize` rows.
     func fromDict(_ columns: [Series], chunksize: Int) throws -> ChunkedDataFrame
+    /// A frame from CSV files (Dask's `read_csv`): `paths` are files, in order (the public
+    /// `ChunkedDataFrame.readCSV` has expanded globs and directories), each cut into blocks of
+    /// about `blocksize` bytes at line boundaries (one partition per file when `nil`). A backend
+    /// on another device can read the host columns with ``CSVFrameSource`` and move each
+    /// partition to its own type.
+    func readCSV(_ paths: [String], options: CSVOptions, blocksize: Int?) throws -> ChunkedDataFrame
+    /// A frame from JSON files (Dask's `read_json`): `paths` are files, in order; an array of
+    /// records is one partition per file, JSON Lines are cut into blocks of about `blocksize`
+    /// bytes (one partition per file when `nil`). ``JSONFrameSource`` reads the host columns.
+    func readJSON(_ paths: [String], options: JSONOptions, blocksize: Int?) throws -> ChunkedDataFrame
     /// Frames from Parquet files or a dataset directory (declared; built by the Parquet issue).
     func readParquet(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame
     /// Frames from ORC files (declared; built by the ORC issue).
@@ -28,6 +39,10 @@ extension DataFrameBackendEntrypoint {
     public func metaChunk() throws -> any DataFrameChunk { throw unimplemented("meta") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func fromDict(_ columns: [Series], chunksize: Int) throws -> ChunkedDataFrame { throw unimplemented("fromDict") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func readCSV(_ paths: [String], options: CSVOptions, blocksize: Int?) throws -> ChunkedDataFrame { throw unimplemented("readCSV") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func readJSON(_ paths: [String], options: JSONOptions, blocksize: Int?) throws -> ChunkedDataFrame { throw unimplemented("readJSON") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func readParquet(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame { throw unimplemented("readParquet") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
@@ -61,6 +76,14 @@ struct PandasEntrypoint: DataFrameBackendEntrypoint {
             start = end
         } while start < frame.rowCount
         return ChunkedDataFrame.fromSource(InMemoryFrameSource(kind: "from-dict", schema: frame.schema, partitions: partitions), meta: meta)
+    }
+
+    func readCSV(_ paths: [String], options: CSVOptions, blocksize: Int?) throws -> ChunkedDataFrame {
+        ChunkedDataFrame.fromSource(try CSVFrameSource(files: paths, options: options, blocksize: blocksize), meta: meta)
+    }
+
+    func readJSON(_ paths: [String], options: JSONOptions, blocksize: Int?) throws -> ChunkedDataFrame {
+        ChunkedDataFrame.fromSource(try JSONFrameSource(files: paths, options: options, blocksize: blocksize), meta: meta)
     }
 }
 
