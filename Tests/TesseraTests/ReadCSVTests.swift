@@ -85,6 +85,11 @@ struct ReadCSVTests {
         #expect(CSVFrameSource.fileBlocksize(100, fileSize: 250) == 125)
         #expect(CSVFrameSource.fileBlocksize(100, fileSize: 200) == 100)
         #expect(CSVFrameSource.fileBlocksize(100, fileSize: 99) == 100)
+        // Rounded up to a multiple of the workers, but a file of one block stays one block.
+        #expect(CSVFrameSource.fileBlocksize(64_000_000, fileSize: 491_874_413, workers: 2) == 61_484_302)
+        #expect(CSVFrameSource.fileBlocksize(100, fileSize: 250, workers: 2) == 125)
+        #expect(CSVFrameSource.fileBlocksize(100, fileSize: 350, workers: 2) == 88)
+        #expect(CSVFrameSource.fileBlocksize(100, fileSize: 150, workers: 4) == 150)
     }
 
     @Test func onlyTheRequestedColumnsAreParsed() throws {

@@ -55,7 +55,8 @@ enum GroupByAccumulator {
                         }
                         if want.contains(.sum) {
                             if signedSum {
-                                let (sums, overflowed) = GroupKernels.signedSum(values, words: words, codes: codes, slots: slots)
+                                let (sums, overflowed) = GroupKernels.signedSum(values, words: words, codes: codes, slots: slots,
+                                                                                  allInFirstSlot: slots == 2 && sizes[1] == 0)
                                 overflow = overflow || overflowed
                                 result[.sum] = Column.groupingColumn(.int64, prefix(sums))
                             } else {

@@ -20,7 +20,11 @@ enum GroupKernels {
         _ values: UnsafeBufferPointer<F>, words: UnsafePointer<UInt64>?, codes: UnsafeBufferPointer<Int32>, sizes: [Int64]
     ) -> (sums: [Double], counts: [Int64]) {
         let slots = sizes.count
-        if slots == 1, words == nil { return singleFloatSumCount(values, size: sizes[0]) }
+        // Every row in group 0 (a whole-column reduction: one group and an empty discard slot).
+        if slots == 2, sizes[1] == 0, words == nil {
+            let (sum, count) = singleFloatSumCount(values, size: sizes[0])
+            return ([sum, 0], [count, 0])
+        }
         var sums = [Double](repeating: 0, count: slots)
         var counts = [Int64](repeating: 0, count: slots)
         sums.withUnsafeMutableBufferPointer { sums in
@@ -52,7 +56,7 @@ enum GroupKernels {
     /// accumulators, so the loop runs at load speed instead of waiting on each addition.
     private static func singleFloatSumCount<F: BinaryFloatingPoint & NDArrayElement>(
         _ values: UnsafeBufferPointer<F>, size: Int64
-    ) -> (sums: [Double], counts: [Int64]) {
+    ) -> (sum: Double, count: Int64) {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var nans = 0
         let quads = values.count / 4
@@ -71,7 +75,7 @@ enum GroupKernels {
             s0 += value == value ? value : 0
             nans &+= value != value ? 1 : 0
         }
-        return ([(s0 + s1) + (s2 + s3)], [size &- Int64(nans)])
+        return ((s0 + s1) + (s2 + s3), size &- Int64(nans))
     }
 
     /// The sum of every value (NaN included) of a float64 column with no nulls, per slot: merges
@@ -101,8 +105,23 @@ enum GroupKernels {
     /// The sum of the valid values of a signed integer (or boolean, read as bytes) column as
     /// `Int64`, per slot, and whether any sum overflowed.
     static func signedSum<T: FixedWidthInteger>(
-        _ values: UnsafeBufferPointer<T>, words: UnsafePointer<UInt64>?, codes: UnsafeBufferPointer<Int32>, slots: Int
+        _ values: UnsafeBufferPointer<T>, words: UnsafePointer<UInt64>?, codes: UnsafeBufferPointer<Int32>, slots: Int,
+        allInFirstSlot: Bool = false
     ) -> (sums: [Int64], overflow: Bool) {
+        if allInFirstSlot {
+            // A whole-column sum: the running total stays in a register; same order, same result.
+            var sum: Int64 = 0
+            var overflow = false
+            for row in 0..<values.count {
+                let value = groupingBit(words, row) ? Int64(truncatingIfNeeded: values[row]) : 0
+                let (next, overflowed) = sum.addingReportingOverflow(value)
+                sum = next
+                overflow = overflow || overflowed
+            }
+            var sums = [Int64](repeating: 0, count: slots)
+            sums[0] = sum
+            return (sums, overflow)
+        }
         var sums = [Int64](repeating: 0, count: slots)
         var overflow = false
         sums.withUnsafeMutableBufferPointer { sums in
