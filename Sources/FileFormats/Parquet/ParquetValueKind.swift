@@ -82,10 +82,26 @@ enum ParquetValueKind: Sendable, Hashable {
                 let days = Int64(julian) - 2_440_588
                 let (scaled, overflow1) = days.multipliedReportingOverflow(by: perDay)
                 let (sum, overflow2) = scaled.addingReportingOverflow(nanos / divisor)
-                guard !overflow1, !overflow2 else {
+                if !overflow1, !overflow2 {
+                    output[index] = sum
+                    continue
+                }
+                // Spark writes INT96 from 64-bit microseconds with wrapping arithmetic: undo the
+                // wrap at microsecond resolution, then fit the unit exactly or fail.
+                let micros = days &* 86_400_000_000 &+ nanos / 1000
+                let converted: Int64?
+                switch unit {
+                case .ns:
+                    let (value, overflow) = micros.multipliedReportingOverflow(by: 1000)
+                    converted = overflow ? nil : value
+                case .us: converted = micros
+                case .ms: converted = micros / 1000
+                case .s: converted = micros / 1_000_000
+                }
+                guard let converted else {
                     throw ParquetFormatError("an INT96 timestamp (Julian day \(julian)) is outside the range of timestamp[\(unit.rawValue)]; read it with a coarser int96TimestampUnit (for example .us)")
                 }
-                output[index] = sum
+                output[index] = converted
             }
         case let .decimal(scale):
             let output = target.assumingMemoryBound(to: Double.self)
