@@ -101,6 +101,7 @@ final class ParquetColumnChunkReader {
 
     /// Decodes every page.
     func read() throws(ParquetFormatError) -> Output {
+        if rowCount == 0 { return Output(validity: nil, nullCount: 0, strings: strings) }
         var start = Int(clamping: metaData.dataPageOffset)
         if let dictionary = metaData.dictionaryPageOffset, dictionary > 0, dictionary < metaData.dataPageOffset {
             start = Int(dictionary)
