@@ -28,6 +28,7 @@ struct ParquetConformanceTests {
         let directory = ParquetTestSupport.directory("parquet-testing")
         let expected = try ParquetTestSupport.json(directory.appendingPathComponent("expected/\(name).json"))
         let path = directory.appendingPathComponent(name).path
+        try ParquetTestSupport.skipIfCodecMissing(path, name)
         let options = Self.options(expected)
         if expected["expect"] as? String != "ok" {
             #expect(throws: FileFormatError.self) { try ParquetReader.read(path: path, options: options) }

@@ -26,6 +26,41 @@ enum ParquetTestSupport {
         return object
     }
 
+    /// The system libraries the codecs of the file (or the dataset's files) at `path` need that
+    /// are not installed, as a message; `nil` when everything needed is there.
+    static func missingCodecLibraries(_ path: String) -> String? {
+        var paths = [path]
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            paths = (FileManager.default.subpaths(atPath: path) ?? []).filter { $0.hasSuffix(".parquet") }
+                .map { (path as NSString).appendingPathComponent($0) }
+        }
+        var missing = Set<String>()
+        for file in paths {
+            guard let parsed = try? ParquetFile.open(path: file, options: ParquetReadOptions()) else { continue }
+            for group in parsed.metadata.rowGroups {
+                for chunk in group.columns {
+                    switch chunk.metaData.flatMap({ ParquetCodec(rawValue: $0.codecCode) }) {
+                    case .gzip?: if !Gzip.isAvailable { missing.insert("libz.so.1 (Debian zlib1g)") }
+                    case .zstd?: if !Zstd.isAvailable { missing.insert("libzstd.so.1 (Debian libzstd1)") }
+                    case .lz4?, .lz4Raw?: if !LZ4.isAvailable { missing.insert("liblz4.so.1 (Debian liblz4-1)") }
+                    case .brotli?: if !Brotli.isAvailable { missing.insert("libbrotlidec.so.1 (Debian libbrotli1)") }
+                    default: break
+                    }
+                }
+            }
+        }
+        return missing.isEmpty ? nil : missing.sorted().joined(separator: ", ")
+    }
+
+    /// Skips the current test (visibly) when the file's codecs need a library that is missing.
+    static func skipIfCodecMissing(_ path: String, _ name: String) throws {
+        if let missing = missingCodecLibraries(path) {
+            print("⚠︎ SKIPPED \(name): needs \(missing), not installed")
+            try Test.cancel("\(name) needs \(missing), which is not installed")
+        }
+    }
+
     /// Lowercase hex of `bytes`.
     static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         bytes.map { String(format: "%02x", $0) }.joined()

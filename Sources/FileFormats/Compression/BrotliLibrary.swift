@@ -18,7 +18,7 @@ final class BrotliLibrary: @unchecked Sendable {
 
     private init?(encoder: Bool) {
         if encoder {
-            guard let library = SharedLibrary(candidates: ["libbrotlienc.so.1", "libbrotlienc.so", "libbrotlienc.1.dylib", "libbrotlienc.dylib"]),
+            guard let library = SharedLibrary(candidates: ["libbrotlienc.so.1", "libbrotlienc.so", "libbrotlienc.1.dylib", "libbrotlienc.dylib"], codec: "brotli"),
                   let compress = library.symbol("BrotliEncoderCompress", as: Compress.self),
                   let bound = library.symbol("BrotliEncoderMaxCompressedSize", as: Bound.self)
             else { return nil }
@@ -26,7 +26,7 @@ final class BrotliLibrary: @unchecked Sendable {
             compressBound = bound
             decompress = nil
         } else {
-            guard let library = SharedLibrary(candidates: ["libbrotlidec.so.1", "libbrotlidec.so", "libbrotlidec.1.dylib", "libbrotlidec.dylib"]),
+            guard let library = SharedLibrary(candidates: ["libbrotlidec.so.1", "libbrotlidec.so", "libbrotlidec.1.dylib", "libbrotlidec.dylib"], codec: "brotli"),
                   let decompress = library.symbol("BrotliDecoderDecompress", as: Decompress.self)
             else { return nil }
             self.decompress = decompress

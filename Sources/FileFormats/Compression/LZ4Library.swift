@@ -17,7 +17,7 @@ final class LZ4Library: @unchecked Sendable {
     let compressBound: Bound
 
     private init?() {
-        guard let library = SharedLibrary(candidates: Self.candidateNames),
+        guard let library = SharedLibrary(candidates: Self.candidateNames, codec: "lz4"),
               let decompressSafe = library.symbol("LZ4_decompress_safe", as: Decompress.self),
               let compressDefault = library.symbol("LZ4_compress_default", as: Compress.self),
               let compressBound = library.symbol("LZ4_compressBound", as: Bound.self)

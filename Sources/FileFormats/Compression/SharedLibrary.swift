@@ -5,6 +5,7 @@ import Darwin
 #elseif canImport(Musl)
 import Musl
 #endif
+import Foundation
 
 /// A system library opened with `dlopen` at run time, as ``ZlibLibrary`` opens zlib: Tessera
 /// builds and runs without it, and only the feature that needs it fails, naming the library.
@@ -12,8 +13,14 @@ struct SharedLibrary: @unchecked Sendable {
     // @unchecked: the handle is only used to look up symbols, which dlsym allows from any thread.
     private let handle: UnsafeMutableRawPointer
 
-    /// The first of `names` that loads, or `nil`.
-    init?(candidates names: [String]) {
+    /// The first of `names` that loads, or `nil`; also `nil` when the environment variable
+    /// `TESSERA_DISABLE_CODECS` (comma-separated codec names) lists `codec`, which lets tests
+    /// and users check how Tessera behaves without the library.
+    init?(candidates names: [String], codec: String) {
+        if let disabled = getenv("TESSERA_DISABLE_CODECS").map({ String(cString: $0) }),
+           disabled.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == codec }) {
+            return nil
+        }
         var found: UnsafeMutableRawPointer?
         for name in names {
             found = dlopen(name, RTLD_NOW | RTLD_LOCAL)

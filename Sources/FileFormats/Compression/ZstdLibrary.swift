@@ -27,7 +27,7 @@ final class ZstdLibrary: @unchecked Sendable {
     let decompressWithContext: DecompressWithContext
 
     private init?() {
-        guard let library = SharedLibrary(candidates: Self.candidateNames),
+        guard let library = SharedLibrary(candidates: Self.candidateNames, codec: "zstd"),
               let decompress = library.symbol("ZSTD_decompress", as: Decompress.self),
               let compress = library.symbol("ZSTD_compress", as: Compress.self),
               let compressBound = library.symbol("ZSTD_compressBound", as: Bound.self),

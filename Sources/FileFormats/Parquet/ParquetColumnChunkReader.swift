@@ -68,7 +68,9 @@ final class ParquetColumnChunkReader {
         decompressor = try ParquetDecompressor(codecCode: metaData.codecCode)
         indexBuffer = UnsafeMutablePointer<UInt32>.allocate(capacity: indexBatch)
         if descriptor.kind.isString {
-            strings = ParquetStringBuilder(reservingCapacity: rowCount, bytes: 0)
+            // Reserve no more than the chunk's own bytes could hold.
+            let bound = Int(clamping: max(metaData.totalUncompressedSize, 0))
+            strings = ParquetStringBuilder(reservingCapacity: min(rowCount, bound), bytes: min(bound, 1 << 26))
         }
     }
 
@@ -99,19 +101,50 @@ final class ParquetColumnChunkReader {
 
     // MARK: - Pages
 
-    /// Decodes every page.
-    func read() throws(ParquetFormatError) -> Output {
-        if rowCount == 0 { return Output(validity: nil, nullCount: 0, strings: strings) }
+    /// Where the chunk's pages lie in the file, checked.
+    private static func pageRange(_ metaData: ParquetColumnMetaData, name: String, dataEnd: Int) throws(ParquetFormatError) -> Range<Int> {
         var start = Int(clamping: metaData.dataPageOffset)
         if let dictionary = metaData.dictionaryPageOffset, dictionary > 0, dictionary < metaData.dataPageOffset {
             start = Int(dictionary)
         }
         let length = Int(clamping: metaData.totalCompressedSize)
         guard start >= 4, length >= 0, start <= dataEnd, length <= dataEnd - start else {
-            throw ParquetFormatError("column '\(descriptor.name)' claims bytes \(start)..<\(start &+ length), outside the file's data (4..<\(dataEnd))")
+            throw ParquetFormatError("column '\(name)' claims bytes \(start)..<\(start &+ length), outside the file's data (4..<\(dataEnd))")
         }
-        let end = start + length
-        var position = start
+        return start..<(start + length)
+    }
+
+    /// Checks, from the page headers alone, that the chunk's data pages hold exactly `rowCount`
+    /// values, so that no memory is sized by a row count the pages do not confirm.
+    static func checkValueCount(bytes: ParquetFileBytes, dataEnd: Int, chunk: ParquetColumnChunk, name: String,
+                                rowCount: Int) throws(ParquetFormatError) {
+        guard rowCount > 0 else { return }
+        guard let metaData = chunk.metaData else { throw ParquetFormatError("column '\(name)' has no column metadata in its row group") }
+        let range = try pageRange(metaData, name: name, dataEnd: dataEnd)
+        var position = range.lowerBound
+        var values = 0
+        while position < range.upperBound, values < rowCount {
+            var reader = ThriftCompactReader(bytes.slice(position..<range.upperBound), fileOffset: position)
+            let header: ParquetPageHeader
+            do { header = try ParquetPageHeader(reading: &reader) } catch { throw error.context("column '\(name)', page header") }
+            let bodyStart = position + reader.position
+            guard Int(header.compressedPageSize) <= range.upperBound - bodyStart else {
+                throw ParquetFormatError("column '\(name)': a page of \(header.compressedPageSize) bytes runs past the end of its column chunk", offset: position)
+            }
+            values += Int(header.dataPage?.numValues ?? header.dataPageV2?.numValues ?? 0)
+            position = bodyStart + Int(header.compressedPageSize)
+        }
+        guard values == rowCount else {
+            throw ParquetFormatError("column '\(name)': its pages hold \(values < rowCount ? "only " : "at least ")\(values) values, its row group claims \(rowCount) rows")
+        }
+    }
+
+    /// Decodes every page.
+    func read() throws(ParquetFormatError) -> Output {
+        if rowCount == 0 { return Output(validity: nil, nullCount: 0, strings: strings) }
+        let range = try Self.pageRange(metaData, name: descriptor.name, dataEnd: dataEnd)
+        let end = range.upperBound
+        var position = range.lowerBound
         var rowsDone = 0
         var sawDataPage = false
         while rowsDone < rowCount {

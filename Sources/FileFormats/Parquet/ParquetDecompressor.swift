@@ -40,6 +40,12 @@ final class ParquetDecompressor {
         if codec == .uncompressed { return input }
         guard size <= limit else { throw ParquetFormatError("a page claims \(size) uncompressed bytes, more than the limit of \(limit)") }
         if size == 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        if codec == .snappy {
+            // Check the data's own length before sizing anything by the header's.
+            let length: Int
+            do { length = try Snappy.uncompressedLength(input).length } catch { throw ParquetFormatError(error.description) }
+            guard length == size else { throw ParquetFormatError("a snappy page holds \(length) bytes, its header says \(size)") }
+        }
         if capacity < size + 64 {
             buffer?.deallocate()
             capacity = max(size + 64, capacity * 2)

@@ -1,5 +1,6 @@
 import Backends
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Reads some row groups of some files into one frame: every (row group, column) chunk is
@@ -48,6 +49,26 @@ struct ParquetReadJob {
                 descriptors.append(descriptor)
             }
             sources.append(.file(descriptors: descriptors, type: type ?? .float64))
+        }
+
+        // The pages must confirm every row count before memory is sized by it.
+        var bytesNeeded = 0
+        for source in sources {
+            guard case let .file(descriptors, _) = source else { continue }
+            for (unit, descriptor) in zip(units, descriptors) {
+                let chunk = unit.file.metadata.rowGroups[unit.rowGroup].columns[descriptor.leafIndex]
+                do throws(ParquetFormatError) {
+                    try ParquetColumnChunkReader.checkValueCount(bytes: unit.file.bytes, dataEnd: unit.file.dataEnd, chunk: chunk,
+                                                                 name: descriptor.name, rowCount: unit.rowCount)
+                } catch {
+                    throw error.context("row group \(unit.rowGroup)").fileError(path: unit.file.path)
+                }
+            }
+            bytesNeeded += totalRows * max(descriptors[0].kind.outputWidth, 8)
+        }
+        let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        guard bytesNeeded <= memory else {
+            throw FileFormatError(path: first.file.path, message: "Reading \(totalRows) rows of \(columns.count) columns needs about \(bytesNeeded >> 20) MiB, more than this machine's memory; read fewer row groups or columns at a time.")
         }
 
         // Buffers for fixed-width columns.
