@@ -195,6 +195,21 @@ public enum ParquetReader {
 
     // MARK: - Helpers
 
+    /// Reads every row group of an opened file (`columns`, or the default ones); for tests and
+    /// the fuzz target, which read bytes from memory.
+    static func read(file: ParquetFile, columns: [String]? = nil, options: ParquetReadOptions) throws -> DataFrame {
+        let names = try selectedColumns(columns, file: file, keys: [])
+        var units: [ParquetReadJob.Unit] = []
+        var rowStart = 0
+        for (index, group) in file.metadata.rowGroups.enumerated() {
+            let rows = Int(group.numRows)
+            units.append(ParquetReadJob.Unit(file: file, rowGroup: index, rowStart: rowStart, rowCount: rows, keys: []))
+            rowStart += rows
+        }
+        if units.isEmpty { return try emptyFrame(names, file: file, keys: [], options: options) }
+        return try ParquetReadJob(units: units, columns: names, options: options).run()
+    }
+
     static func rowGroupSummaries(_ file: ParquetFile) -> [ParquetDataset.RowGroupSummary] {
         let descriptors = file.schema.fields.compactMap { try? $0.column.get() }
         return file.metadata.rowGroups.enumerated().map { index, group in
