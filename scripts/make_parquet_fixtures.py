@@ -4,6 +4,11 @@ values pyarrow reads back from each, as the reference Tessera's reader is tested
 
     python3 scripts/make_parquet_fixtures.py      # needs pyarrow (and pandas), e.g. pip install pyarrow pandas
 
+Files Tessera writes are committed too (Fixtures/parquet-tessera), with values pyarrow reads from them:
+
+    TESSERA_WRITE_PARQUET_FIXTURES=1 swift test --filter "regenerate the committed"
+    python3 scripts/make_parquet_fixtures.py --expected-for Tests/FileFormatsTests/Fixtures/parquet-tessera
+
 Every file <name>.parquet (or dataset directory <name>/) gets <name>.json:
 
     {"name": ..., "path": <file or directory, relative>, "options": {reader options},
@@ -21,6 +26,7 @@ import decimal
 import json
 import os
 import shutil
+import sys
 import uuid
 
 import numpy as np
@@ -293,5 +299,29 @@ def main():
     expected("dataset", "dataset", part, 6)
 
 
+def expected_for_tessera_files(directory):
+    """Expected values, read by pyarrow, for the files Tessera wrote into `directory` (see
+    ParquetWriterTests' regeneration test): what Tessera's reader must read back."""
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".parquet"):
+            continue
+        path = os.path.join(directory, name)
+        table = pq.read_table(path)
+        pandas_meta = json.loads((table.schema.metadata or {}).get(b"pandas", b"{}"))
+        types = {}
+        for column in pandas_meta.get("columns", []):
+            field = table.schema.field(column["field_name"]) if column.get("field_name") in table.schema.names else None
+            if column.get("pandas_type") == "categorical":
+                types[column["field_name"]] = "category"
+            elif column.get("pandas_type") == "datetimetz" and field is not None:
+                types[column["field_name"]] = f"datetime64[{field.type.unit}, {column['metadata']['timezone']}]"
+        global OUT
+        OUT = directory
+        expected(name[:-len(".parquet")], name, table, pq.ParquetFile(path).num_row_groups, types=types)
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--expected-for":
+        expected_for_tessera_files(sys.argv[2])
+    else:
+        main()

@@ -7,11 +7,13 @@ import Testing
 /// version, with nulls, read against the values pyarrow reads back.
 @Suite("Parquet fixtures written by pyarrow")
 struct ParquetFixtureTests {
-    static let cases: [String] = {
-        let directory = ParquetTestSupport.directory("parquet")
+    /// Every fixture: `directory/name` (pyarrow-written ones in parquet/, Tessera-written ones in
+    /// parquet-tessera/).
+    static let cases: [String] = ["parquet", "parquet-tessera"].flatMap { folder in
+        let directory = ParquetTestSupport.directory(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
-    }()
+        return names.filter { $0.hasSuffix(".json") }.map { folder + "/" + String($0.dropLast(5)) }.sorted()
+    }
 
     /// A cell as the fixture writes it (see the script's docstring); `nil` for null.
     static func fixtureCell(_ column: Column, _ row: Int, hex: Bool) -> String? {
@@ -43,13 +45,15 @@ struct ParquetFixtureTests {
 
     @Test("the fixtures are there")
     func present() {
-        #expect(Self.cases.count >= 20)
+        #expect(Self.cases.filter { $0.hasPrefix("parquet/") }.count >= 20)
+        #expect(Self.cases.filter { $0.hasPrefix("parquet-tessera/") }.count == 4)
     }
 
     @Test("reads what pyarrow wrote", arguments: cases)
     func fixture(_ name: String) throws {
-        let directory = ParquetTestSupport.directory("parquet")
-        let expected = try ParquetTestSupport.json(directory.appendingPathComponent("\(name).json"))
+        let folder = String(name.prefix { $0 != "/" })
+        let directory = ParquetTestSupport.directory(folder)
+        let expected = try ParquetTestSupport.json(directory.appendingPathComponent("\(name.dropFirst(folder.count + 1)).json"))
         let path = directory.appendingPathComponent(expected["path"] as? String ?? "").path
         try ParquetTestSupport.skipIfCodecMissing(path, name)
         let options = ParquetReadOptions()
