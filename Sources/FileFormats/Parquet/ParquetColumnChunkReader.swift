@@ -511,41 +511,19 @@ final class ParquetColumnChunkReader {
     private func gatherFixed(_ data: UnsafeRawBufferPointer, count: Int, into target: UnsafeMutableRawPointer) throws(ParquetFormatError) {
         var decoder = try indexDecoder(data)
         guard let dictionary = fixedDictionary else { throw ParquetFormatError("the dictionary page is missing") }
-        let indices = indexBuffer
-        var done = 0
-        func fill<T>(_: T.Type, _ value: UInt32, _ run: Int) {
-            let source = dictionary.assumingMemoryBound(to: T.self)
-            (target.assumingMemoryBound(to: T.self) + done).update(repeating: source[Int(value)], count: run)
-        }
-        func gather<T>(_: T.Type, _ run: Int) {
-            let source = dictionary.assumingMemoryBound(to: T.self)
-            let output = target.assumingMemoryBound(to: T.self) + done
-            for index in 0..<run { output[index] = source[Int(indices[index])] }
-        }
-        while done < count {
-            switch try decoder.nextRun(maximum: min(count - done, indexBatch)) {
-            case let .repeated(value, run):
-                try checkIndex(value)
-                switch outputWidth {
-                case 1: fill(UInt8.self, value, run)
-                case 2: fill(UInt16.self, value, run)
-                case 4: fill(UInt32.self, value, run)
-                default: fill(UInt64.self, value, run)
-                }
-                done += run
-            case let .literal(run):
-                decoder.unpack(into: indices, count: run)
-                var largest: UInt32 = 0
-                for index in 0..<run { largest = max(largest, indices[index]) }
-                try checkIndex(largest)
-                switch outputWidth {
-                case 1: gather(UInt8.self, run)
-                case 2: gather(UInt16.self, run)
-                case 4: gather(UInt32.self, run)
-                default: gather(UInt64.self, run)
-                }
-                done += run
-            }
+        switch outputWidth {
+        case 1:
+            try decoder.gather(into: target.assumingMemoryBound(to: UInt8.self), dictionary: dictionary.assumingMemoryBound(to: UInt8.self),
+                               dictionaryCount: dictionaryCount, count: count)
+        case 2:
+            try decoder.gather(into: target.assumingMemoryBound(to: UInt16.self), dictionary: dictionary.assumingMemoryBound(to: UInt16.self),
+                               dictionaryCount: dictionaryCount, count: count)
+        case 4:
+            try decoder.gather(into: target.assumingMemoryBound(to: UInt32.self), dictionary: dictionary.assumingMemoryBound(to: UInt32.self),
+                               dictionaryCount: dictionaryCount, count: count)
+        default:
+            try decoder.gather(into: target.assumingMemoryBound(to: UInt64.self), dictionary: dictionary.assumingMemoryBound(to: UInt64.self),
+                               dictionaryCount: dictionaryCount, count: count)
         }
     }
 

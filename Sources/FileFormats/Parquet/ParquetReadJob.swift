@@ -75,7 +75,9 @@ struct ParquetReadJob {
         var storages: [ArrayStorage?] = []
         for source in sources {
             if case let .file(descriptors, _) = source, let descriptor = descriptors.first, !descriptor.kind.isString {
-                storages.append(ArrayStorage(byteCount: max(totalRows * descriptor.kind.outputWidth, 1)))
+                let storage = ArrayStorage(byteCount: max(totalRows * descriptor.kind.outputWidth, 1))
+                ParquetFileBytes.adviseHugePages(storage.bytes, count: storage.byteCount)
+                storages.append(storage)
             } else {
                 storages.append(nil)
             }
