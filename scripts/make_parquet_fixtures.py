@@ -9,6 +9,10 @@ Files Tessera writes are committed too (Fixtures/parquet-tessera), with values p
     TESSERA_WRITE_PARQUET_FIXTURES=1 swift test --filter "regenerate the committed"
     python3 scripts/make_parquet_fixtures.py --expected-for Tests/FileFormatsTests/Fixtures/parquet-tessera
 
+and the fuzz target's seed corpus (with some small fixtures copied next to it):
+
+    python3 scripts/make_parquet_fixtures.py --fuzz-corpus Fuzz/corpus/parquet
+
 Every file <name>.parquet (or dataset directory <name>/) gets <name>.json:
 
     {"name": ..., "path": <file or directory, relative>, "options": {reader options},
@@ -320,8 +324,36 @@ def expected_for_tessera_files(directory):
         expected(name[:-len(".parquet")], name, table, pq.ParquetFile(path).num_row_groups, types=types)
 
 
+def fuzz_corpus(directory):
+    """Tiny files (a few rows) for the fuzz target's seed corpus: every encoding, codec and page
+    version, so that mutations start from each decoder's input."""
+    os.makedirs(directory, exist_ok=True)
+    small = base_table(rows=12)
+    for codec in ["none", "snappy", "gzip", "zstd", "lz4", "brotli"]:
+        pq.write_table(small, os.path.join(directory, f"types_{codec}.parquet"), compression=codec, data_page_size=64)
+    pq.write_table(small, os.path.join(directory, "types_v2.parquet"), data_page_version="2.0", compression="snappy")
+    pq.write_table(small, os.path.join(directory, "types_plain_crc.parquet"), use_dictionary=False, write_page_checksum=True)
+    ints = list(range(-20, 20, 3))
+    enc = pa.table({
+        "d32": pa.array(with_nulls(ints), pa.int32()), "d64": pa.array([i * 10**12 for i in ints], pa.int64()),
+        "dl": pa.array(with_nulls([f"v{i}" * (i % 3) for i in ints]), pa.string()),
+        "db": pa.array([f"shared/{i // 3}" for i in ints], pa.string()),
+        "sf": pa.array([float(i) / 3 for i in ints], pa.float64()), "sb": pa.array([bytes([i % 256, 1]) for i in ints], pa.binary(2)),
+        "rb": pa.array([i % 2 == 0 for i in ints], pa.bool_()),
+    })
+    encodings = {"d32": "DELTA_BINARY_PACKED", "d64": "DELTA_BINARY_PACKED", "dl": "DELTA_LENGTH_BYTE_ARRAY",
+                 "db": "DELTA_BYTE_ARRAY", "sf": "BYTE_STREAM_SPLIT", "sb": "BYTE_STREAM_SPLIT", "rb": "RLE"}
+    for version in ["1.0", "2.0"]:
+        pq.write_table(enc, os.path.join(directory, f"encodings_v{version[0]}.parquet"), use_dictionary=False,
+                       column_encoding=encodings, data_page_version=version, compression="none")
+    pq.write_table(pa.table({"t": pa.array([1, None, 3], pa.timestamp("ns"))}), os.path.join(directory, "int96.parquet"),
+                   use_deprecated_int96_timestamps=True)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--expected-for":
+    if len(sys.argv) == 3 and sys.argv[1] == "--fuzz-corpus":
+        fuzz_corpus(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--expected-for":
         expected_for_tessera_files(sys.argv[2])
     else:
         main()
