@@ -23,6 +23,9 @@ public struct ParquetWriteOptions: Sendable, Hashable {
     /// Whether the `pandas` metadata (column dtypes, categoricals, time zones) is written, so that
     /// pandas and Tessera read the columns back with their types.
     public var writePandasMetadata: Bool = true
+    /// Whether the Arrow schema (`ARROW:schema`, as pyarrow writes it) is stored, so that pyarrow
+    /// reads categoricals as dictionaries, time zones by name and second timestamps in seconds.
+    public var writeArrowSchema: Bool = true
 
     /// The default options.
     public init() {}

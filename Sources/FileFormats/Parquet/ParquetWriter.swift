@@ -163,9 +163,12 @@ public enum ParquetWriter {
                 start = rows.upperBound
             }
         }
+        var keyValues: [ParquetKeyValue] = []
         if options.writePandasMetadata {
-            metadata.keyValueMetadata = [ParquetKeyValue(key: "pandas", value: ParquetPandasMetadata.json(for: schema, rowCount: Int(metadata.numRows)))]
+            keyValues.append(ParquetKeyValue(key: "pandas", value: ParquetPandasMetadata.json(for: schema, rowCount: Int(metadata.numRows))))
         }
+        if options.writeArrowSchema { keyValues.append(ParquetKeyValue(key: "ARROW:schema", value: ParquetArrowSchema.encode(schema))) }
+        if !keyValues.isEmpty { metadata.keyValueMetadata = keyValues }
         var writer = ThriftCompactWriter()
         metadata.write(to: &writer)
         let footer = writer.bytes
