@@ -105,14 +105,15 @@ def tessera_type(arrow_type):
     if pa.types.is_decimal(arrow_type):
         return "float64"
     if pa.types.is_dictionary(arrow_type):
-        return "string"
+        # The Arrow schema pyarrow stores marks dictionaries: Tessera reads them as categoricals.
+        return "category"
     if pa.types.is_timestamp(arrow_type):
         unit = arrow_type.unit
         # Parquet has no seconds: pyarrow stores them as milliseconds.
         unit = "ms" if unit == "s" else unit
         if arrow_type.tz is not None:
-            # Without pandas metadata the zone name is only in the Arrow schema: Tessera gives UTC.
-            return f"datetime64[{unit}, UTC]"
+            # The zone name comes from the Arrow schema (or the pandas metadata).
+            return f"datetime64[{unit}, {arrow_type.tz}]"
         return f"datetime64[{unit}]"
     raise ValueError(f"no Tessera type for {text}")
 

@@ -29,6 +29,9 @@ public func parquetFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         _ = ParquetReader.rowGroupSummaries(file)
     }
+    // The Arrow schema decoder (base64, then FlatBuffers) on raw input, both ways.
+    _ = ParquetArrowSchema.decode(String(decoding: raw, as: UTF8.self))
+    _ = ParquetArrowSchema.decode(ParquetArrowSchema.base64(Array(raw)))
     // The Snappy decoder on raw input, with a bounded output.
     if let (length, _) = try? Snappy.uncompressedLength(raw), length <= 1 << 20 {
         let output = UnsafeMutablePointer<UInt8>.allocate(capacity: length + 16)

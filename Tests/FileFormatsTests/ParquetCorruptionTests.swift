@@ -329,6 +329,38 @@ struct ParquetCorruptionTests {
         #expect(error?.description.contains("outside the range of timestamp[ns]") == true)
     }
 
+    @Test("a malformed Arrow schema is ignored, a valid one round-trips")
+    func arrowSchema() throws {
+        let schema = Schema([Schema.Field(name: "c", type: .categorical), Schema.Field(name: "t", type: .timestamp(.us, timeZone: "Asia/Tokyo")),
+                             Schema.Field(name: "x", type: .float64)])
+        let text = ParquetArrowSchema.encode(schema)
+        let fields = try #require(ParquetArrowSchema.decode(text))
+        #expect(fields["c"] == ParquetArrowSchema.Field(isDictionary: true, timeZone: nil))
+        #expect(fields["t"] == ParquetArrowSchema.Field(isDictionary: false, timeZone: "Asia/Tokyo"))
+        #expect(fields["x"] == ParquetArrowSchema.Field(isDictionary: false, timeZone: nil))
+        #expect(ParquetArrowSchema.decodeBase64(ParquetArrowSchema.base64(Array(0..<200))) == Array(0..<200))
+        var generator = SplitMix64(seed: 11)
+        let bytes = ParquetArrowSchema.decodeBase64(text)!
+        for _ in 0..<500 {
+            var mutated = bytes
+            for _ in 0..<3 { mutated[Int(generator.next() % UInt64(mutated.count))] = UInt8(truncatingIfNeeded: generator.next()) }
+            _ = ParquetArrowSchema.decode(ParquetArrowSchema.base64(mutated))
+            _ = ParquetArrowSchema.decode(ParquetArrowSchema.base64(Array(mutated.prefix(Int(generator.next() % UInt64(mutated.count))))))
+        }
+        #expect(ParquetArrowSchema.decode("not base64 !!") == nil)
+        // A file whose Arrow schema is garbage still reads.
+        var file = Self.handmade(pages: [(Self.dataPage(values: 1, size: 4), Self.plain([5]))], rows: 1)
+        let parsed = try ParquetFile(bytes: ParquetFileBytes(file), path: "a", options: Self.guarded)
+        var metadata = parsed.metadata
+        metadata.keyValueMetadata = [ParquetKeyValue(key: "ARROW:schema", value: "/////w==")]
+        var writer = ThriftCompactWriter()
+        metadata.write(to: &writer)
+        file = Array(file.prefix(parsed.dataEnd)) + writer.bytes
+        let length = UInt32(writer.bytes.count)
+        file += [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)] + Array("PAR1".utf8)
+        #expect(Self.readError(file) == nil)
+    }
+
     // MARK: - Mutations
 
     /// Every small fixture, mutated many times (bytes flipped, runs overwritten, cut): each read

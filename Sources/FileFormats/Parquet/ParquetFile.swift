@@ -11,6 +11,8 @@ final class ParquetFile: Sendable {
     let dataEnd: Int
     /// The file's pandas metadata, if it has any.
     let pandas: ParquetPandasMetadata?
+    /// What the file's Arrow schema (written by pyarrow and Tessera) says about its columns.
+    let arrow: [String: ParquetArrowSchema.Field]?
 
     static let magic: [UInt8] = Array("PAR1".utf8)
 
@@ -64,6 +66,7 @@ final class ParquetFile: Sendable {
         self.metadata = metadata
         dataEnd = footerStart
         pandas = metadata.keyValueMetadata?.first { $0.key == "pandas" }?.value.flatMap { ParquetPandasMetadata(json: $0) }
+        arrow = metadata.keyValueMetadata?.first { $0.key == "ARROW:schema" }?.value.flatMap { ParquetArrowSchema.decode($0) }
     }
 
     /// Opens (maps) and parses the file at `path`.
@@ -86,11 +89,14 @@ final class ParquetFile: Sendable {
 
     /// The frame type of column `name`, applying categorical options and pandas metadata.
     func frameType(of descriptor: ParquetColumnDescriptor, options: ParquetReadOptions) -> ColumnType {
-        if descriptor.type == .string,
-           options.categoricalColumns.contains(descriptor.name) || pandas?.categoricalColumns.contains(descriptor.name) == true {
+        let arrowField = arrow?[descriptor.name]
+        if descriptor.type == .string, descriptor.kind == .bytes,
+           options.categoricalColumns.contains(descriptor.name) || pandas?.categoricalColumns.contains(descriptor.name) == true
+            || arrowField?.isDictionary == true {
             return .categorical
         }
-        if case let .timestamp(unit, zone) = descriptor.type, zone == "UTC", let named = pandas?.timeZones[descriptor.name] {
+        if case let .timestamp(unit, zone) = descriptor.type, zone == "UTC",
+           let named = pandas?.timeZones[descriptor.name] ?? arrowField?.timeZone {
             return .timestamp(unit, timeZone: named)
         }
         return descriptor.type

@@ -167,7 +167,9 @@ public enum ParquetWriter {
         if options.writePandasMetadata {
             keyValues.append(ParquetKeyValue(key: "pandas", value: ParquetPandasMetadata.json(for: schema, rowCount: Int(metadata.numRows))))
         }
-        if options.writeArrowSchema { keyValues.append(ParquetKeyValue(key: "ARROW:schema", value: ParquetArrowSchema.encode(schema))) }
+        if options.writeArrowSchema {
+            keyValues.append(ParquetKeyValue(key: "ARROW:schema", value: ParquetArrowSchema.encode(schema, metadata: keyValues)))
+        }
         if !keyValues.isEmpty { metadata.keyValueMetadata = keyValues }
         var writer = ThriftCompactWriter()
         metadata.write(to: &writer)
