@@ -79,6 +79,51 @@ package enum Gzip {
         return (output, produced)
     }
 
+    /// Decompresses gzip (or zlib) data, concatenated members included, into `output`, which has
+    /// room for `capacity` bytes; returns the number written.
+    ///
+    /// - Throws: ``GzipError``, also when the data holds more than `capacity` bytes.
+    package static func decompress(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawPointer, capacity: Int
+    ) throws(GzipError) -> Int {
+        guard let zlib = ZlibLibrary.shared else { throw .zlibNotInstalled }
+        let stream = ZlibStream()
+        defer { stream.deallocate() }
+        guard zlib.inflateInit2(stream.raw, 15 + 32, zlib.version, Int32(ZlibLibrary.streamSize)) == 0 else {
+            throw .corrupt("zlib could not start decompressing")
+        }
+        defer { _ = zlib.inflateEnd(stream.raw) }
+        var produced = 0
+        var consumed = 0
+        while true {
+            let inChunk = min(input.count - consumed, Int(UInt32.max))
+            stream.nextIn = inChunk > 0 ? input.baseAddress.map { $0 + consumed } : nil
+            stream.availIn = UInt32(inChunk)
+            let outChunk = min(capacity - produced, Int(UInt32.max))
+            stream.nextOut = output + produced
+            stream.availOut = UInt32(outChunk)
+            let status = zlib.inflate(stream.raw, 0)
+            let progress = inChunk - Int(stream.availIn) + outChunk - Int(stream.availOut)
+            consumed += inChunk - Int(stream.availIn)
+            produced += outChunk - Int(stream.availOut)
+            switch status {
+            case 0:
+                if progress == 0 { throw .corrupt("the data is larger than expected") }
+            case 1:
+                // Another member may follow (trailing zero bytes are padding).
+                let rest = consumed < input.count ? UnsafeRawBufferPointer(rebasing: input[consumed...]) : UnsafeRawBufferPointer(start: nil, count: 0)
+                if rest.allSatisfy({ $0 == 0 }) { return produced }
+                _ = zlib.inflateReset(stream.raw)
+            case -5:
+                if consumed >= input.count { throw .corrupt("the compressed data ends early (truncated file?)") }
+                if produced >= capacity { throw .corrupt("the data is larger than expected") }
+                if progress == 0 { throw .corrupt("zlib cannot make progress") }
+            default:
+                throw .corrupt(stream.message ?? "zlib error \(status)")
+            }
+        }
+    }
+
     /// Decompresses gzip data to an array.
     ///
     /// - Throws: ``GzipError``.

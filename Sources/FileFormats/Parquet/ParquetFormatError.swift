@@ -1,0 +1,36 @@
+/// A problem found while decoding or encoding Parquet bytes, before the file's path is known;
+/// the reader turns it into a ``FileFormatError`` naming the file.
+struct ParquetFormatError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, as a sentence.
+    var message: String
+    /// A byte offset in the file, when one is known.
+    var offset: Int?
+
+    init(_ message: String, offset: Int? = nil) {
+        self.message = message
+        self.offset = offset
+    }
+
+    var description: String { message }
+
+    /// The same problem, prefixed with where it happened (a column, a page).
+    func context(_ prefix: String) -> ParquetFormatError {
+        ParquetFormatError("\(prefix): \(message)", offset: offset)
+    }
+
+    /// The error for `path`.
+    func fileError(path: String) -> FileFormatError {
+        FileFormatError(path: path, location: offset.map { .byteOffset($0) } ?? .file, message: message)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// `withUnsafeBytes` for a body that throws ``ParquetFormatError`` (the standard library's
+    /// version rethrows untyped errors).
+    func withParquetBytes<R>(_ body: (UnsafeRawBufferPointer) throws(ParquetFormatError) -> R) throws(ParquetFormatError) -> R {
+        let result: Result<R, ParquetFormatError> = withUnsafeBytes { raw in
+            Result { () throws(ParquetFormatError) -> R in try body(raw) }
+        }
+        return try result.get()
+    }
+}
