@@ -155,42 +155,18 @@ let fileWorkloads: [Workload] = [
     },
 ]
 
-/// Reads the numeric columns of a Parquet dataset and sums them, as the anchors' pyarrow engine
-/// does (`pq.read_table(d, columns=NUM)` + sums); calls FileFormats directly for now.
-func parquetSums(_ directory: String) throws -> Double {
-    let frame = try ParquetReader.read(path: directory, columns: ["id", "key", "a", "b"])
-    var total = 0.0
-    for series in frame.columns {
-        guard let values = series.column.values else { continue }
-        switch values.dtype {
-        case .int64: total += Double(try values.withUnsafeBufferPointer(as: Int64.self) { $0.reduce(0, &+) })
-        case .float64:
-            // Eight partial sums, so the additions vectorise (as pyarrow's pc.sum).
-            total += try values.withUnsafeBufferPointer(as: Double.self) { buffer in
-                var lanes = SIMD8<Double>()
-                var index = 0
-                while index + 8 <= buffer.count {
-                    lanes += SIMD8(buffer[index..<(index + 8)])
-                    index += 8
-                }
-                var rest = 0.0
-                while index < buffer.count { rest += buffer[index]; index += 1 }
-                return lanes.sum() + rest
-            }
-        default: break
-        }
-    }
-    return total
-}
-
 let parquetWorkloads: [Workload] = ["snappy", "zstd"].map { codec in
     let directory = (benchData as NSString).appendingPathComponent("parquet_\(codec)")
     return Workload(name: codec == "snappy" ? "df_read_parquet" : "df_read_parquet_zstd", unit: "MB/s", work: 320e6,
-                    notes: "8 files \(codec), ParquetReader.read(columns: id,key,a,b) + sums; rate = numeric columns in memory (320 MB) / s") {
+                    notes: "readParquet(8 files \(codec))[id,key,a,b].sum(); rate = numeric columns in memory (320 MB) / s") {
         guard FileManager.default.fileExists(atPath: directory) else {
-            throw FileFormatError(path: directory, message: "Missing: run python3 ../shared/bench/anchors/make_data.py first.")
+            throw FrameOperationError.invalidArgument("\(directory) is missing: run ../shared/bench/anchors/make_data.py")
         }
-        return { try parquetSums(directory) }
+        return {
+            let sums = try ChunkedDataFrame.readParquet(directory)[numericColumns].sum().compute()
+            lastCheck = sumsDigest(sums, numericColumns)
+            return lastCheck?.reduce(0, +) ?? 0
+        }
     }
 }
 

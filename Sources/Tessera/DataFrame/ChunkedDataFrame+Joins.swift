@@ -34,9 +34,4 @@ extension ChunkedDataFrame {
         throw FrameOperationError.notYetSupported(
             "sortValues needs a shuffle, which this release does not have yet (planned with shuffles, joins and sorting).")
     }
-
-    /// Writes the frame as Parquet (built by the Parquet issue; throws until then).
-    public func toParquet(_ path: String) throws {
-        throw FrameOperationError.notYetSupported("toParquet is built by the Parquet issue and not in this release yet.")
-    }
 }

@@ -218,7 +218,7 @@ extension ChunkedDataFrame {
     }
 
     /// Runs the tasks of `layer` (and what they need) with the scheduler the configuration names.
-    private static func run(_ graph: HighLevelGraph, layer: String, outputs: [TaskKey]) throws -> [TaskKey: any Sendable] {
+    static func run(_ graph: HighLevelGraph, layer: String, outputs: [TaskKey]) throws -> [TaskKey: any Sendable] {
         let config = try Config.resolved()
         let scheduler: any Scheduler = config.isSynchronous ? SynchronousScheduler() : ThreadedScheduler(workers: config.numWorkers)
         let low = try graph.materialize(for: [layer]).culled(keeping: outputs).fusingLinearChains(keeping: Set(outputs))

@@ -1,4 +1,5 @@
 import Backends
+import FileFormats
 import PandasBackend
 
 extension ChunkedDataFrame {
@@ -45,9 +46,51 @@ extension ChunkedDataFrame {
         return try backends.withCurrent { _, backend in try backend.fromDict(columns, chunksize: size) }
     }
 
-    /// A frame from the files `path` names (globs allowed) read as Parquet (built by the Parquet issue).
-    public static func readParquet(_ path: String, columns: [String]? = nil) throws -> ChunkedDataFrame {
-        try backends.withCurrent { _, backend in try backend.readParquet([path], columns: columns) }
+    /// A frame from Parquet data (Dask's `read_parquet`), read by the backend `dataframe.backend`
+    /// names: a file, a dataset directory (every file below it whose name does not start with
+    /// `.` or `_`; `key=value` folders become columns, as hive partitioning; a `_metadata`
+    /// summary is used when present) or a glob pattern.
+    ///
+    /// ```swift
+    /// let pq = try ChunkedDataFrame.readParquet("dataset/", columns: ["key", "x"])
+    /// let recent = try ChunkedDataFrame.readParquet("events/", filters: [[ParquetFilter("day", .greaterOrEqual, .int(20))]])
+    /// ```
+    ///
+    /// The schema comes from the footer now; nothing else is read until the frame is computed.
+    /// Then only the columns the computation uses are read, and a filter on the frame skips the
+    /// partitions whose statistics prove it false for every row.
+    ///
+    /// - Parameters:
+    ///   - path: A file, a directory or a glob pattern.
+    ///   - columns: The columns to read, in this order (all when `nil`).
+    ///   - filters: Dask's `filters`: a disjunction of conjunctions of column tests; partitions
+    ///     whose statistics or hive keys rule them out are not read. As in Dask, the remaining
+    ///     partitions' rows are not filtered (filter the frame for that).
+    ///   - splitRowGroups: Row groups per partition (Dask's `split_row_groups`); `nil` makes one
+    ///     partition per file.
+    ///   - categories: Columns read as categoricals (Dask's `categories`).
+    /// - Throws: ``FileFormatError`` naming the file for a missing path, a file that is not
+    ///   Parquet, corrupt data or an unsupported column; ``FrameOperationError/invalidArgument(_:)``
+    ///   for a non-positive `splitRowGroups`; ``BackendError`` from dispatch.
+    public static func readParquet(_ path: String, columns: [String]? = nil, filters: [[ParquetFilter]] = [],
+                                   splitRowGroups: Int? = 1, categories: [String] = []) throws -> ChunkedDataFrame {
+        try readParquet([path], columns: columns, filters: filters, splitRowGroups: splitRowGroups, categories: categories)
+    }
+
+    /// A frame from several Parquet paths read as one dataset (see
+    /// ``readParquet(_:columns:filters:splitRowGroups:categories:)-(String,_,_,_,_)``).
+    public static func readParquet(_ paths: [String], columns: [String]? = nil, filters: [[ParquetFilter]] = [],
+                                   splitRowGroups: Int? = 1, categories: [String] = []) throws -> ChunkedDataFrame {
+        if let splitRowGroups, splitRowGroups <= 0 {
+            throw FrameOperationError.invalidArgument("splitRowGroups must be positive (or nil for one partition per file), got \(splitRowGroups).")
+        }
+        var options = ParquetReadOptions()
+        options.rowGroupsPerPartition = splitRowGroups
+        options.categoricalColumns = categories
+        let chosen = options
+        return try backends.withCurrent { _, backend in
+            try backend.readParquet(paths, columns: columns, filters: filters, options: chosen)
+        }
     }
 
     /// A frame from ORC files (built by the ORC issue).

@@ -24,8 +24,10 @@ public protocol DataFrameBackendEntrypoint: Sendable {
     /// records is one partition per file, JSON Lines are cut into blocks of about `blocksize`
     /// bytes (one partition per file when `nil`). ``JSONFrameSource`` reads the host columns.
     func readJSON(_ paths: [String], options: JSONOptions, blocksize: Int?) throws -> ChunkedDataFrame
-    /// Frames from Parquet files or a dataset directory (declared; built by the Parquet issue).
-    func readParquet(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame
+    /// A frame from Parquet files, dataset directories or globs read as one dataset (Dask's
+    /// `read_parquet`): `columns` (all when `nil`), partitions that `filters` rule out by their
+    /// statistics dropped. ``ParquetFrameSource`` reads the host columns.
+    func readParquet(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ParquetReadOptions) throws -> ChunkedDataFrame
     /// Frames from ORC files (declared; built by the ORC issue).
     func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame
     /// Frames from an HDF5 store (declared; built by the HDF5 issue).
@@ -44,7 +46,9 @@ extension DataFrameBackendEntrypoint {
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func readJSON(_ paths: [String], options: JSONOptions, blocksize: Int?) throws -> ChunkedDataFrame { throw unimplemented("readJSON") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
-    public func readParquet(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame { throw unimplemented("readParquet") }
+    public func readParquet(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ParquetReadOptions) throws -> ChunkedDataFrame {
+        throw unimplemented("readParquet")
+    }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame { throw unimplemented("readORC") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
@@ -84,6 +88,10 @@ struct PandasEntrypoint: DataFrameBackendEntrypoint {
 
     func readJSON(_ paths: [String], options: JSONOptions, blocksize: Int?) throws -> ChunkedDataFrame {
         ChunkedDataFrame.fromSource(try JSONFrameSource(files: paths, options: options, blocksize: blocksize), meta: meta)
+    }
+
+    func readParquet(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ParquetReadOptions) throws -> ChunkedDataFrame {
+        ChunkedDataFrame.fromSource(try ParquetFrameSource(paths: paths, columns: columns, filters: filters, options: options), meta: meta)
     }
 }
 

@@ -1,0 +1,86 @@
+import Backends
+import FileFormats
+import Foundation
+import PandasBackend
+import TaskGraph
+
+extension ChunkedDataFrame {
+    /// Writes the frame as a Parquet dataset (Dask's `to_parquet`): the directory `path` with one
+    /// file per partition, `part.<i>.parquet`, each computed and written by a task of its own (so
+    /// partitions are written in parallel and never gathered in memory), then the `_metadata`
+    /// and `_common_metadata` summary files.
+    ///
+    /// ```swift
+    /// try df.toParquet("out/dataset/")
+    /// try df.toParquet("out/zstd/", compression: "zstd", rowGroupSize: 100_000)
+    /// ```
+    ///
+    /// Columns keep their types (categoricals and time zones too, through the Arrow schema that
+    /// pyarrow reads); low-cardinality columns are dictionary encoded and every column chunk
+    /// records min, max and null count, so readers can skip row groups.
+    ///
+    /// - Parameters:
+    ///   - path: The dataset directory (created if missing).
+    ///   - compression: `"snappy"` (the default), `"zstd"`, `"gzip"`, `"lz4"`, `"brotli"` or `nil`
+    ///     / `"none"`. Codecs other than snappy need their C library (libzstd, zlib, liblz4,
+    ///     libbrotli) at run time.
+    ///   - rowGroupSize: The most rows in a row group.
+    ///   - writeMetadataFile: Whether to write `_metadata` and `_common_metadata`.
+    /// - Returns: The part files written, in partition order.
+    /// - Throws: ``FrameOperationError/invalidArgument(_:)`` for an unknown codec or a bad row group
+    ///   size, ``FileFormatError`` for a directory that cannot be made or a missing codec library,
+    ///   `TaskError` carrying the error of computing or writing a partition.
+    @discardableResult
+    public func toParquet(_ path: String, compression: String? = "snappy", rowGroupSize: Int = 1 << 20,
+                          writeMetadataFile: Bool = true) throws -> [String] {
+        guard !path.isEmpty else { throw FrameOperationError.invalidArgument("The output path is empty.") }
+        guard rowGroupSize > 0 else {
+            throw FrameOperationError.invalidArgument("rowGroupSize must be positive, got \(rowGroupSize).")
+        }
+        let codecName = (compression ?? "none").lowercased()
+        guard let codec = ParquetCompression(rawValue: codecName == "uncompressed" ? "none" : codecName) else {
+            throw FrameOperationError.invalidArgument(
+                "Unknown Parquet compression \"\(codecName)\"; use one of \(ParquetCompression.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")).")
+        }
+        var options = ParquetWriteOptions()
+        options.compression = codec
+        options.rowGroupSize = rowGroupSize
+        let chosen = options
+        let directory = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw FileFormatError(path: directory, message: "Cannot create the directory: \(error.localizedDescription)")
+        }
+        let count = npartitions
+        let files = (0..<count).map { (directory as NSString).appendingPathComponent("part.\($0).parquet") }
+        if count == 0 {
+            let summary = try ParquetWriter.write(DataFrame(emptyWith: schema), to: (directory as NSString).appendingPathComponent("part.0.parquet"),
+                                                  options: chosen)
+            if writeMetadataFile { try ParquetWriter.writeMetadata(directory: directory, parts: [summary]) }
+            return [summary.path]
+        }
+        let lowered = lowered()
+        let input = lowered.name
+        let name = "to-parquet-\(String(UInt(bitPattern: plan.hashValue &+ directory.hashValue), radix: 16))"
+        let keys = (0..<count).map { TaskKey(name, [$0]) }
+        let layer = Layer(name: name, dependencies: [input], taskCount: count, summary: "to-parquet") {
+            (0..<count).map { index in
+                GraphTask(keys[index], dependencies: [TaskKey(input, [index])], label: "to-parquet") { values in
+                    try ParquetWriter.write(try FramePlan.chunk(values[0]).toHost(), to: files[index], options: chosen)
+                }
+            }
+        }
+        let graph = HighLevelGraph(adding: layer, to: [lowered.graph])
+        let results = try Self.run(graph, layer: name, outputs: keys)
+        var summaries: [ParquetFileSummary] = []
+        for key in keys {
+            guard let summary = results[key] as? ParquetFileSummary else {
+                throw FrameOperationError.internalError("a to-parquet task returned \(type(of: results[key]))")
+            }
+            summaries.append(summary)
+        }
+        if writeMetadataFile { try ParquetWriter.writeMetadata(directory: directory, parts: summaries) }
+        return files
+    }
+}
