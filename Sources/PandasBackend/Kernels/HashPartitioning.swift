@@ -42,6 +42,23 @@ extension DataFrame {
         return rows.map { groupingGather($0) }
     }
 
+    /// This frame's rows dealt into `base` frames by the digit `(h % modulus) / divisor % base` of
+    /// their row hash `h` (see ``hashRows(_:)``): one stage of a staged shuffle into `modulus`
+    /// partitions. Frame `i` holds, in their original order, the rows whose digit is `i`.
+    ///
+    /// - Throws: ``FrameError/invalidValue(_:)`` unless `modulus`, `divisor` and `base` are at
+    ///   least 1, ``FrameError/unknownColumn(_:available:)`` for a missing column.
+    public func split(byHashOf columns: [String], modulus: Int, divisor: Int, base: Int) throws -> [DataFrame] {
+        guard modulus >= 1, divisor >= 1, base >= 1 else {
+            throw FrameError.invalidValue("A staged hash split needs a positive modulus, divisor and base.")
+        }
+        let hashes = try hashRows(columns)
+        var rows = [[Int32]](repeating: [], count: base)
+        let (m, d, b) = (UInt64(modulus), UInt64(divisor), UInt64(base))
+        for (row, hash) in hashes.enumerated() { rows[Int(hash % m / d % b)].append(Int32(row)) }
+        return rows.map { groupingGather($0) }
+    }
+
     private static func foldHashes(of column: Column, into hashes: UnsafeMutableBufferPointer<UInt64>) {
         let validity = column.groupingValidity()
         @inline(__always) func fold(_ row: Int, _ valueHash: UInt64) {
