@@ -102,9 +102,68 @@ let frameWorkloads: [Workload] = [
     },
 ]
 
+/// SplitMix64 of `value`: the deterministic data of the shuffle workloads, which
+/// scripts/bench_shuffle_reference.py computes alike with NumPy's wrapping uint64 arithmetic.
+func splitMix(_ value: UInt64) -> UInt64 {
+    var z = value &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
+/// A float in [0, 1) from the top 53 bits of `splitMix(value)`.
+func unitFloat(_ value: UInt64) -> Double { Double(splitMix(value) >> 11) * 0x1p-53 }
+
+/// `count` int64 keys `splitMix(i) % modulus`.
+func mixedKeys(_ count: Int, modulus: UInt64) -> [Int64] { (0..<UInt64(count)).map { Int64(splitMix($0) % modulus) } }
+
+/// `count` floats `unitFloat(i ^ salt)`.
+func mixedFloats(_ count: Int, salt: UInt64) -> [Double] { (0..<UInt64(count)).map { unitFloat($0 ^ salt) } }
+
+/// A frame of `columns` in `npartitions` partitions, computed and held in memory (Dask's persist).
+func persistedFrame(_ columns: KeyValuePairs<String, ColumnValues>, npartitions: Int) throws -> ChunkedDataFrame {
+    try ChunkedDataFrame.fromDict(columns, npartitions: npartitions).persist()
+}
+
+let shuffleWorkloads: [Workload] = [
+    Workload(name: "shuffle_merge_10m_1m", unit: "rows/s", work: 1.1e7,
+             notes: "inner merge on an int64 key: left 10M rows {key: splitmix(i) % 1M, a}, right 1M rows {key: (7919 i + 13) % 1M, b}, both persisted in 8 partitions (hash join); result computed (10M rows)") {
+        let leftKeys = mixedKeys(10_000_000, modulus: 1_000_000)
+        let rightKeys = (0..<Int64(1_000_000)).map { ($0 * 7919 + 13) % 1_000_000 }
+        let left = try persistedFrame(["key": ColumnValues(leftKeys), "a": ColumnValues(mixedFloats(10_000_000, salt: 0x1111))],
+                                      npartitions: 8)
+        let right = try persistedFrame(["key": ColumnValues(rightKeys), "b": ColumnValues(mixedFloats(1_000_000, salt: 0x2222))],
+                                       npartitions: 8)
+        return {
+            let joined = try left.merge(right, on: "key", how: .inner).compute()
+            return Double(joined.rowCount) + (joined["b"].column.doubles().reduce(0) { $0 + ($1 ?? 0) })
+        }
+    },
+    Workload(name: "shuffle_groupby_1m_groups", unit: "rows/s", work: 1e7,
+             notes: "groupby(key).agg(a: sum, b: mean), 10M rows, key = splitmix(i) % 1M (1M groups), persisted in 8 partitions, split_out 8; result computed") {
+        let frame = try persistedFrame(["key": ColumnValues(mixedKeys(10_000_000, modulus: 1_000_000)),
+                                        "a": ColumnValues(mixedFloats(10_000_000, salt: 0x3333)),
+                                        "b": ColumnValues(mixedFloats(10_000_000, salt: 0x4444))], npartitions: 8)
+        return {
+            let out = try frame.groupby("key", splitOut: 8).agg(["a": .sum, "b": .mean]).compute()
+            return Double(out.rowCount) + (out["a"].column.doubles().reduce(0) { $0 + ($1 ?? 0) })
+        }
+    },
+    Workload(name: "shuffle_sort_10m", unit: "rows/s", work: 1e7,
+             notes: "sortValues(x) of 10M rows {x: unit float, id: int64}, persisted in 8 partitions; result computed") {
+        let frame = try persistedFrame(["x": ColumnValues(mixedFloats(10_000_000, salt: 0x5555)),
+                                        "id": ColumnValues((0..<Int64(10_000_000)).map { $0 })], npartitions: 8)
+        return {
+            let sorted = try frame.sortValues("x").compute()
+            let x = sorted["x"].column
+            return (x[0].doubleValue ?? 0) + (x[sorted.rowCount / 2].doubleValue ?? 0) + (x[sorted.rowCount - 1].doubleValue ?? 0)
+        }
+    },
+]
+
 let filters = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
 let repetitions = Int(CommandLine.arguments.first { $0.hasPrefix("--reps=") }?.dropFirst(7) ?? "") ?? 5
-for workload in workloads + frameWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
+for workload in workloads + frameWorkloads + shuffleWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
     let run = try workload.setup()
     resetPeak()
     let baseline = peakResidentMB()
@@ -112,10 +171,12 @@ for workload in workloads + frameWorkloads where filters.isEmpty || filters.cont
     checksum += try run()
     let warmup = Date().timeIntervalSince(warmStart)
     var times: [Double] = []
+    var check = 0.0
     for _ in 0..<repetitions {
         let start = Date()
-        checksum += try run()
+        check = try run()
         times.append(Date().timeIntervalSince(start))
+        checksum += check
     }
     let sorted = times.sorted()
     let median = sorted[sorted.count / 2]
@@ -132,7 +193,7 @@ for workload in workloads + frameWorkloads where filters.isEmpty || filters.cont
         "\"min_s\": \(sorted.first ?? 0)", "\"max_s\": \(sorted.last ?? 0)", "\"runs\": \(times.count)",
         "\"warmup_s\": \(warmup)", "\"rate\": \(rate)", "\"rate_unit\": \"\(workload.unit)\"",
         "\"peak_rss_mb\": \(peak)", "\"rss_before_mb\": \(baseline)",
-        "\"threads\": \(Config.get("num-workers")?.intValue ?? 0)", "\"notes\": \"\(workload.notes)\"",
+        "\"threads\": \(Config.get("num-workers")?.intValue ?? 0)", "\"check\": \(check)", "\"notes\": \"\(workload.notes)\"",
     ]
     print("{" + fields.joined(separator: ", ") + "}")
 }

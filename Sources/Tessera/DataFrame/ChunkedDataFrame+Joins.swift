@@ -8,15 +8,15 @@ extension ChunkedDataFrame {
     /// ```
     ///
     /// See ``merge(_:leftOn:rightOn:how:suffixes:broadcast:npartitions:)`` for the semantics.
-    public func merge(_ other: ChunkedDataFrame, on: String, how: JoinKind = .inner, suffixes: (String, String) = ("_x", "_y"))
-        throws -> ChunkedDataFrame {
-        try merge(other, leftOn: [on], rightOn: [on], how: how, suffixes: suffixes)
+    public func merge(_ other: ChunkedDataFrame, on: String, how: JoinKind = .inner, suffixes: (String, String) = ("_x", "_y"),
+                      broadcast: Bool? = nil, npartitions: Int? = nil) throws -> ChunkedDataFrame {
+        try merge(other, leftOn: [on], rightOn: [on], how: how, suffixes: suffixes, broadcast: broadcast, npartitions: npartitions)
     }
 
     /// Joins with `other` on equal values of every column of `on` (pandas' `merge(on=[...])`).
-    public func merge(_ other: ChunkedDataFrame, on: [String], how: JoinKind = .inner, suffixes: (String, String) = ("_x", "_y"))
-        throws -> ChunkedDataFrame {
-        try merge(other, leftOn: on, rightOn: on, how: how, suffixes: suffixes)
+    public func merge(_ other: ChunkedDataFrame, on: [String], how: JoinKind = .inner, suffixes: (String, String) = ("_x", "_y"),
+                      broadcast: Bool? = nil, npartitions: Int? = nil) throws -> ChunkedDataFrame {
+        try merge(other, leftOn: on, rightOn: on, how: how, suffixes: suffixes, broadcast: broadcast, npartitions: npartitions)
     }
 
     /// Joins with `other` where each `leftOn` column of this frame equals the `rightOn` column
