@@ -28,6 +28,13 @@ func peakResidentMB() -> Double {
     return 0
 }
 
+/// The process's CPU time (user + system, all threads) so far, in seconds.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func resetPeak() {
     // Writing 5 to clear_refs resets VmHWM (Linux).
     try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
@@ -120,6 +127,17 @@ func mixedKeys(_ count: Int, modulus: UInt64) -> [Int64] { (0..<UInt64(count)).m
 /// `count` floats `unitFloat(i ^ salt)`.
 func mixedFloats(_ count: Int, salt: UInt64) -> [Double] { (0..<UInt64(count)).map { unitFloat($0 ^ salt) } }
 
+/// The sum of a float column's values (nulls skipped): the workloads' result digest.
+func columnSum(_ frame: DataFrame, _ name: String) throws -> Double {
+    let column = frame[name].column
+    guard let values = column.values else { return 0 }
+    return try values.withUnsafeBufferPointer(as: Double.self) { values in
+        var total = 0.0
+        for row in 0..<values.count where !column.isNull(row) { total += values[row] }
+        return total
+    }
+}
+
 /// A frame of `columns` in `npartitions` partitions, computed and held in memory (Dask's persist).
 func persistedFrame(_ columns: KeyValuePairs<String, ColumnValues>, npartitions: Int) throws -> ChunkedDataFrame {
     try ChunkedDataFrame.fromDict(columns, npartitions: npartitions).persist()
@@ -136,7 +154,7 @@ let shuffleWorkloads: [Workload] = [
                                        npartitions: 8)
         return {
             let joined = try left.merge(right, on: "key", how: .inner).compute()
-            return Double(joined.rowCount) + (joined["b"].column.doubles().reduce(0) { $0 + ($1 ?? 0) })
+            return Double(joined.rowCount) + (try columnSum(joined, "b"))
         }
     },
     Workload(name: "shuffle_groupby_1m_groups", unit: "rows/s", work: 1e7,
@@ -146,7 +164,7 @@ let shuffleWorkloads: [Workload] = [
                                         "b": ColumnValues(mixedFloats(10_000_000, salt: 0x4444))], npartitions: 8)
         return {
             let out = try frame.groupby("key", splitOut: 8).agg(["a": .sum, "b": .mean]).compute()
-            return Double(out.rowCount) + (out["a"].column.doubles().reduce(0) { $0 + ($1 ?? 0) })
+            return Double(out.rowCount) + (try columnSum(out, "a"))
         }
     },
     Workload(name: "shuffle_sort_10m", unit: "rows/s", work: 1e7,
@@ -171,11 +189,14 @@ for workload in workloads + frameWorkloads + shuffleWorkloads where filters.isEm
     checksum += try run()
     let warmup = Date().timeIntervalSince(warmStart)
     var times: [Double] = []
+    var cpuTimes: [Double] = []
     var check = 0.0
     for _ in 0..<repetitions {
         let start = Date()
+        let cpuStart = cpuSeconds()
         check = try run()
         times.append(Date().timeIntervalSince(start))
+        cpuTimes.append(cpuSeconds() - cpuStart)
         checksum += check
     }
     let sorted = times.sorted()
@@ -191,7 +212,7 @@ for workload in workloads + frameWorkloads + shuffleWorkloads where filters.isEm
     let fields: [String] = [
         "\"name\": \"\(workload.name)\"", "\"engine\": \"swift\"", "\"median_s\": \(median)",
         "\"min_s\": \(sorted.first ?? 0)", "\"max_s\": \(sorted.last ?? 0)", "\"runs\": \(times.count)",
-        "\"warmup_s\": \(warmup)", "\"rate\": \(rate)", "\"rate_unit\": \"\(workload.unit)\"",
+        "\"warmup_s\": \(warmup)", "\"cpu_s\": \(cpuTimes.sorted()[cpuTimes.count / 2])", "\"rate\": \(rate)", "\"rate_unit\": \"\(workload.unit)\"",
         "\"peak_rss_mb\": \(peak)", "\"rss_before_mb\": \(baseline)",
         "\"threads\": \(Config.get("num-workers")?.intValue ?? 0)", "\"check\": \(check)", "\"notes\": \"\(workload.notes)\"",
     ]

@@ -38,6 +38,7 @@ import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 import polars as pl  # noqa: E402
 import pyarrow as pa  # noqa: E402
+import pyarrow.compute as pc  # noqa: E402
 
 NWORKERS = 2
 dask.config.set(scheduler="threads", num_workers=NWORKERS)
@@ -108,8 +109,8 @@ def merge_workload():
     con.register("r", pa.Table.from_pandas(right))
 
     def duck_fn():
-        t = con.execute("SELECT l.key, l.a, r.b FROM l JOIN r ON l.key = r.key").arrow()
-        return digest(t.num_rows + pa.compute.sum(t["b"]).as_py())
+        t = con.sql("SELECT l.key, l.a, r.b FROM l JOIN r ON l.key = r.key").to_arrow_table()
+        return digest(t.num_rows + pc.sum(t["b"]).as_py())
 
     yield "dask", dask_fn, "both sides persisted, 8 partitions each (hash join, tasks shuffle)"
     yield "pandas", pandas_fn, "single-threaded"
@@ -141,8 +142,8 @@ def groupby_workload():
     con.register("t", pa.Table.from_pandas(frame))
 
     def duck_fn():
-        t = con.execute("SELECT key, sum(a) AS a, avg(b) AS b FROM t GROUP BY key").arrow()
-        return digest(t.num_rows + pa.compute.sum(t["a"]).as_py())
+        t = con.sql("SELECT key, sum(a) AS a, avg(b) AS b FROM t GROUP BY key").to_arrow_table()
+        return digest(t.num_rows + pc.sum(t["a"]).as_py())
 
     yield "dask", dask_fn, "persisted, 8 partitions, split_out=8"
     yield "pandas", pandas_fn, "single-threaded"
@@ -175,7 +176,7 @@ def sort_workload():
     con.register("t", pa.Table.from_pandas(frame))
 
     def duck_fn():
-        t = con.execute("SELECT x, id FROM t ORDER BY x").arrow()
+        t = con.sql("SELECT x, id FROM t ORDER BY x").to_arrow_table()
         return check(t["x"].to_numpy())
 
     yield "dask", dask_fn, "persisted, 8 partitions"

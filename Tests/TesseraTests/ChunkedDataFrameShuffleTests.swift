@@ -212,6 +212,28 @@ struct ChunkedDataFrameShuffleTests {
         }
     }
 
+    @Test("A split groupby whose partitions ship rows (mostly distinct keys) or partial states agrees with one groupby")
+    func splitGroupbyShippingRows() throws {
+        // Partition 0 has few keys (partial states), the others mostly distinct keys (rows shipped).
+        let rows = 4 * 40_000
+        let key = (0..<rows).map { row in row < 40_000 ? row % 50 : row % 70_000 }
+        let x: [Double?] = (0..<rows).map { $0 % 9 == 0 ? nil : Double($0 % 1000) }
+        let frame = try DataFrame(["key": ColumnValues(key), "x": ColumnValues(x), "id": ColumnValues((0..<rows).map { $0 })])
+        let specs = [
+            AggregationSpec(column: "x", aggregation: .first, outputName: "x_first"),
+            AggregationSpec(column: "x", aggregation: .last, outputName: "x_last"),
+            AggregationSpec(column: "id", aggregation: .nunique, outputName: "id_nunique"),
+            AggregationSpec(column: "x", aggregation: .std, outputName: "x_std"),
+            AggregationSpec(column: "id", aggregation: .size, outputName: "size"),
+        ]
+        let expected = try frame.groupby(keys: ["key"], specs: specs)
+        let df = Partitioning.chunked(frame, cuts: (0...4).map { rows * $0 / 4 })
+        for splitOut in [2, 7] {
+            let result = try df.groupby("key", splitOut: splitOut).agg(specs).sortValues("key").compute()
+            #expect(ShuffleFixtures.rows(of: result).elementsEqual(ShuffleFixtures.rows(of: expected)) { Cell.equal($0, $1, rtol: 1e-9) })
+        }
+    }
+
     @Test("A sort's output partitions are ordered ranges: every row of one sorts before every row of the next")
     func sortPartitionsAreRanges() throws {
         let frame = try Self.sampleFrame(rows: 1_000, keys: 30)

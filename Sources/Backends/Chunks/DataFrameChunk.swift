@@ -45,8 +45,9 @@ public protocol DataFrameChunk: Sendable {
     func hashPartitions(by columns: [String], into count: Int) throws -> [any DataFrameChunk]
     /// The values of one column as cells (`tolist_dispatch`).
     func toList(_ column: String) throws -> [FrameValue]
-    /// The rows split into `base` chunks by the digit `(h % modulus) / divisor % base` of their
-    /// row hash `h` (one stage of a staged hash shuffle), each keeping the rows' order.
+    /// The rows split into `base` chunks by the digit `(p / divisor) % base` of the partition `p`
+    /// that ``hashPartitions(by:into:)`` with `modulus` parts gives them (one stage of a staged
+    /// hash shuffle), each keeping the rows' order.
     func hashPartitions(by columns: [String], modulus: Int, divisor: Int, base: Int) throws -> [any DataFrameChunk]
     /// About how many bytes the chunk's buffers hold (the shuffle's memory accounting).
     var estimatedByteCount: Int { get }

@@ -33,45 +33,66 @@ extension DataFrame {
     ///   when the result would exceed 2³¹ - 1 rows.
     public func merge(_ right: DataFrame, spec: JoinSpec) throws(FrameError) -> DataFrame {
         let layout = try JoinLayout(left: schema, right: right.schema, spec: spec)
-        // Stack the keys of both sides in their common type and number them together.
-        var stacked: [Column] = []
+        var leftKeys: [Column] = []
+        var rightKeys: [Column] = []
         for (index, (leftKey, rightKey)) in zip(spec.leftOn, spec.rightOn).enumerated() {
-            let type = layout.keyTypes[index]
-            let leftColumn = try column(leftKey).column.joinKey(as: type)
-            let rightColumn = try right.column(rightKey).column.joinKey(as: type)
-            stacked.append(try Column.groupingConcatenate([leftColumn, rightColumn], name: leftKey))
+            leftKeys.append(try column(leftKey).column.joinKey(as: layout.keyTypes[index]))
+            rightKeys.append(try right.column(rightKey).column.joinKey(as: layout.keyTypes[index]))
         }
         let leftCount = rowCount, rightCount = right.rowCount
-        let groups = GroupFactorizer.factorize(stacked, rowCount: leftCount + rightCount, dropna: false)
-        let matched: Result<JoinPairs, FrameError> = groups.withCodes { codes in
-            let leftCodes = UnsafeBufferPointer(rebasing: codes[0..<leftCount])
-            let rightCodes = UnsafeBufferPointer(rebasing: codes[leftCount...])
-            switch spec.how {
-            case .inner, .left, .outer:
-                return Result { () throws(FrameError) in
-                    try JoinPairs.match(probe: leftCodes, build: rightCodes, groupCount: groups.groupCount,
-                                        keepUnmatchedProbe: spec.how != .inner, appendUnmatchedBuild: spec.how == .outer)
-                }
-            case .right:
-                return Result { () throws(FrameError) in
-                    let swapped = try JoinPairs.match(probe: rightCodes, build: leftCodes, groupCount: groups.groupCount,
-                                                      keepUnmatchedProbe: true, appendUnmatchedBuild: false)
-                    return JoinPairs(left: swapped.right, right: swapped.left)
+        // One integer key without nulls: its values (less their minimum) are the codes.
+        let codes: (left: [Int32], right: [Int32], groupCount: Int)
+        if leftKeys.count == 1, let dense = JoinPairs.denseCodes(leftKeys[0], rightKeys[0]) {
+            codes = dense
+        } else {
+            // Stack the keys of both sides and number them together (nulls as a group of their own).
+            var stacked: [Column] = []
+            for (leftKey, rightKey) in zip(leftKeys, rightKeys) {
+                stacked.append(try Column.groupingConcatenate([leftKey, rightKey], name: leftKey.type.description))
+            }
+            let groups = GroupFactorizer.factorize(stacked, rowCount: leftCount + rightCount, dropna: false)
+            codes = groups.withCodes { codes in
+                (Array(codes[0..<leftCount]), Array(codes[leftCount...]), groups.groupCount)
+            }
+        }
+        let matched: Result<JoinPairs, FrameError> = codes.left.withUnsafeBufferPointer { leftCodes in
+            codes.right.withUnsafeBufferPointer { rightCodes in
+                Result { () throws(FrameError) in
+                    switch spec.how {
+                    case .inner, .left, .outer:
+                        return try JoinPairs.match(probe: leftCodes, build: rightCodes, groupCount: codes.groupCount,
+                                                   keepUnmatchedProbe: spec.how != .inner, appendUnmatchedBuild: spec.how == .outer)
+                    case .right:
+                        let swapped = try JoinPairs.match(probe: rightCodes, build: leftCodes, groupCount: codes.groupCount,
+                                                          keepUnmatchedProbe: true, appendUnmatchedBuild: false)
+                        return JoinPairs(left: swapped.right, right: swapped.left)
+                    }
                 }
             }
         }
         let pairs = try matched.get()
+        let leftComplete = spec.how == .inner || spec.how == .left
+        let rightComplete = spec.how == .inner || spec.how == .right
         var output: [Series] = []
         for column in layout.outputs {
             switch column.origin {
             case let .sharedKey(index):
-                // The stacked key holds left rows then right rows: take the left row where there is one.
-                let rows = zip(pairs.left, pairs.right).map { $0 >= 0 ? $0 : ($1 >= 0 ? Int32(leftCount) + $1 : -1) }
-                output.append(Series(name: column.name, column: stacked[index].groupingGather(rows)))
+                // The left value where the row has a left side, else the right value.
+                let key: Column
+                if leftComplete {
+                    key = leftKeys[index].joinGather(pairs.left, complete: true)
+                } else if rightComplete {
+                    key = rightKeys[index].joinGather(pairs.right, complete: true)
+                } else {
+                    let stacked = try Column.groupingConcatenate([leftKeys[index], rightKeys[index]], name: column.name)
+                    let rows = zip(pairs.left, pairs.right).map { $0 >= 0 ? $0 : ($1 >= 0 ? Int32(leftCount) + $1 : -1) }
+                    key = stacked.groupingGather(rows)
+                }
+                output.append(Series(name: column.name, column: key))
             case let .left(name):
-                output.append(Series(name: column.name, column: try self.column(name).column.groupingGather(pairs.left)))
+                output.append(Series(name: column.name, column: try self.column(name).column.joinGather(pairs.left, complete: leftComplete)))
             case let .right(name):
-                output.append(Series(name: column.name, column: try right.column(name).column.groupingGather(pairs.right)))
+                output.append(Series(name: column.name, column: try right.column(name).column.joinGather(pairs.right, complete: rightComplete)))
             }
         }
         return DataFrame(unchecked: output, rowCount: pairs.left.count)
@@ -114,6 +135,27 @@ extension Column {
         if self.type == type { return self }
         return try converted(to: type)
     }
+
+    /// Rows `rows` of the column (-1 gives a null); `complete` promises there is no -1, which
+    /// lets a fixed-width column without nulls be gathered by a plain loop.
+    func joinGather(_ rows: [Int32], complete: Bool) -> Column {
+        guard complete, validity == nil, case let .fixedWidth(values) = storage else { return groupingGather(rows) }
+        let result = NDArray(uninitializedShape: [rows.count], dtype: values.dtype)
+        func gather<W: FixedWidthInteger>(_: W.Type) {
+            let source = UnsafeRawPointer(values.storage.bytes).assumingMemoryBound(to: W.self)
+            let target = result.storage.bytes.bindMemory(to: W.self, capacity: Swift.max(rows.count, 1))
+            rows.withUnsafeBufferPointer { rows in
+                for index in 0..<rows.count { target[index] = source[Int(rows[index])] }
+            }
+        }
+        switch values.dtype.itemSize {
+        case 1: gather(UInt8.self)
+        case 2: gather(UInt16.self)
+        case 4: gather(UInt32.self)
+        default: gather(UInt64.self)
+        }
+        return Column(unchecked: type, storage: .fixedWidth(result), validity: nil, count: rows.count)
+    }
 }
 
 /// The row pairs of a join: `left[i]` and `right[i]` are the rows of output row `i` (-1: none).
@@ -121,70 +163,119 @@ struct JoinPairs {
     var left: [Int32]
     var right: [Int32]
 
+    /// Codes of a single integer key pair without nulls whose values span a small range: each
+    /// value less the smallest (`nil` when the keys have nulls, are not integers, or spread wide).
+    static func denseCodes(_ left: Column, _ right: Column) -> (left: [Int32], right: [Int32], groupCount: Int)? {
+        guard left.validity == nil, right.validity == nil, left.type == right.type, left.type != .categorical,
+              case let .fixedWidth(leftValues) = left.storage, case let .fixedWidth(rightValues) = right.storage,
+              !leftValues.dtype.isFloatingPoint, leftValues.dtype == rightValues.dtype else { return nil }
+        func codes<T: FixedWidthInteger>(_: T.Type) -> (left: [Int32], right: [Int32], groupCount: Int)? {
+            let a = UnsafeBufferPointer(start: UnsafeRawPointer(leftValues.storage.bytes).assumingMemoryBound(to: T.self),
+                                        count: left.count)
+            let b = UnsafeBufferPointer(start: UnsafeRawPointer(rightValues.storage.bytes).assumingMemoryBound(to: T.self),
+                                        count: right.count)
+            var low = T.max, high = T.min
+            for value in a {
+                low = Swift.min(low, value)
+                high = Swift.max(high, value)
+            }
+            for value in b {
+                low = Swift.min(low, value)
+                high = Swift.max(high, value)
+            }
+            guard low <= high else { return ([], [], 0) }
+            let (difference, overflow) = Int64(truncatingIfNeeded: high).subtractingReportingOverflow(Int64(truncatingIfNeeded: low))
+            guard !overflow, T.isSigned || high <= T(truncatingIfNeeded: Int64.max), difference >= 0 else { return nil }
+            let span = Int(difference) + 1
+            guard span <= Swift.max(2 * (a.count + b.count), 1 << 16), span < Int(Int32.max) else { return nil }
+            let base = Int64(truncatingIfNeeded: low)
+            func offsets(_ values: UnsafeBufferPointer<T>) -> [Int32] {
+                [Int32](unsafeUninitializedCapacity: values.count) { target, initialized in
+                    for index in 0..<values.count { target[index] = Int32(truncatingIfNeeded: Int64(truncatingIfNeeded: values[index]) &- base) }
+                    initialized = values.count
+                }
+            }
+            return (offsets(a), offsets(b), span)
+        }
+        switch leftValues.dtype {
+        case .bool, .uint8: return codes(UInt8.self)
+        case .int8: return codes(Int8.self)
+        case .int16: return codes(Int16.self)
+        case .uint16: return codes(UInt16.self)
+        case .int32: return codes(Int32.self)
+        case .uint32: return codes(UInt32.self)
+        case .int64: return codes(Int64.self)
+        case .uint64: return codes(UInt64.self)
+        case .float32, .float64: return nil
+        }
+    }
+
     /// Pairs of probe rows (in order, each with its build matches in order) and build rows with
-    /// equal codes; `groupCount` is the null-free code range (codes at or above it never match).
+    /// equal codes; `groupCount` is the code range (codes at or above it never match).
+    ///
+    /// The build rows are bucketed by a counting sort: after it, `ends[c]` is where bucket `c`
+    /// ends and `ends[c - 1]` where it starts, so a probe reads two neighbouring entries. The probe
+    /// side is walked once, appending to the output.
     static func match(probe: UnsafeBufferPointer<Int32>, build: UnsafeBufferPointer<Int32>, groupCount: Int,
                       keepUnmatchedProbe: Bool, appendUnmatchedBuild: Bool) throws(FrameError) -> JoinPairs {
-        // Bucket the build rows by code: start offsets, then rows in order.
-        var starts = [Int](repeating: 0, count: groupCount + 2)
-        for code in build where Int(code) < groupCount { starts[Int(code) + 1] += 1 }
-        for index in 0..<(groupCount + 1) { starts[index + 1] += starts[index] }
-        var bucketRows = [Int32](repeating: 0, count: starts[groupCount])
-        var fill = starts
-        for (row, code) in build.enumerated() where Int(code) < groupCount {
-            bucketRows[fill[Int(code)]] = Int32(row)
-            fill[Int(code)] += 1
-        }
-        // Count the output, then fill it.
-        var total = 0
-        for code in probe {
-            let matches = Int(code) < groupCount ? starts[Int(code) + 1] - starts[Int(code)] : 0
-            total += matches > 0 ? matches : (keepUnmatchedProbe ? 1 : 0)
-        }
-        var matchedBuild: [Bool] = []
-        var unmatchedBuild = 0
-        if appendUnmatchedBuild {
-            matchedBuild = [Bool](repeating: false, count: build.count)
-            for code in probe where Int(code) < groupCount {
-                for position in starts[Int(code)]..<starts[Int(code) + 1] { matchedBuild[Int(bucketRows[position])] = true }
+        var ends = [Int32](repeating: 0, count: groupCount + 1)
+        var bucketRows = [Int32](repeating: 0, count: build.count)
+        var left: [Int32] = []
+        var right: [Int32] = []
+        var overflow = false
+        ends.withUnsafeMutableBufferPointer { ends in
+            // ends[c + 1] counts code c, then holds its start, then (after filling) its end.
+            for code in build where Int(code) < groupCount { ends[Int(code) + 1] &+= 1 }
+            var total: Int32 = 0
+            for index in 1..<ends.count {
+                let count = ends[index]
+                ends[index] = total
+                total &+= count
             }
-            unmatchedBuild = matchedBuild.reduce(0) { $0 + ($1 ? 0 : 1) }
-            total += unmatchedBuild
-        }
-        guard total <= Int(Int32.max) else {
-            throw .overflow("a join partition would have \(total) rows; use more partitions")
-        }
-        var left = [Int32](repeating: -1, count: total)
-        var right = [Int32](repeating: -1, count: total)
-        var position = 0
-        left.withUnsafeMutableBufferPointer { left in
-            right.withUnsafeMutableBufferPointer { right in
-                bucketRows.withUnsafeBufferPointer { bucketRows in
-                    for (row, code) in probe.enumerated() {
-                        let first = Int(code) < groupCount ? starts[Int(code)] : 0
-                        let end = Int(code) < groupCount ? starts[Int(code) + 1] : 0
-                        if first == end {
-                            if keepUnmatchedProbe {
-                                left[position] = Int32(row)
-                                position += 1
-                            }
-                            continue
+            bucketRows.withUnsafeMutableBufferPointer { bucketRows in
+                for row in 0..<build.count {
+                    let code = Int(build[row])
+                    guard code < groupCount else { continue }
+                    bucketRows[Int(ends[code + 1])] = Int32(row)
+                    ends[code + 1] &+= 1
+                }
+            }
+            // Now bucket c is ends[c] ..< ends[c + 1].
+            left.reserveCapacity(probe.count + (appendUnmatchedBuild ? build.count : 0))
+            right.reserveCapacity(probe.count + (appendUnmatchedBuild ? build.count : 0))
+            var matched = appendUnmatchedBuild ? [Bool](repeating: false, count: groupCount) : []
+            bucketRows.withUnsafeBufferPointer { bucketRows in
+                for row in 0..<probe.count {
+                    let code = Int(probe[row])
+                    let first = code < groupCount ? Int(ends[code]) : 0
+                    let end = code < groupCount ? Int(ends[code + 1]) : 0
+                    if first == end {
+                        if keepUnmatchedProbe {
+                            left.append(Int32(row))
+                            right.append(-1)
                         }
-                        for match in first..<end {
-                            left[position] = Int32(row)
-                            right[position] = bucketRows[match]
-                            position += 1
-                        }
+                        continue
                     }
-                    if appendUnmatchedBuild {
-                        for row in 0..<build.count where !matchedBuild[row] {
-                            right[position] = Int32(row)
-                            position += 1
-                        }
+                    if left.count + (end - first) > Int(Int32.max) {
+                        overflow = true
+                        return
                     }
+                    for position in first..<end {
+                        left.append(Int32(row))
+                        right.append(bucketRows[position])
+                    }
+                    if appendUnmatchedBuild { matched[Int(code)] = true }
+                }
+            }
+            if appendUnmatchedBuild {
+                // `matched` is indexed by code: a build row is unmatched when its code was never probed.
+                for row in 0..<build.count where !(Int(build[row]) < groupCount && matched[Int(build[row])]) {
+                    left.append(-1)
+                    right.append(Int32(row))
                 }
             }
         }
+        if overflow { throw .overflow("a join partition would have more than \(Int32.max) rows; use more partitions") }
         return JoinPairs(left: left, right: right)
     }
 }

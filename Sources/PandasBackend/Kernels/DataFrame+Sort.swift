@@ -54,9 +54,9 @@ extension DataFrame {
             theirs.append(SortColumn(boundary, ascending: key.ascending, nulls: nulls))
         }
         let count = boundaries.rowCount + 1
-        var rows = [[Int32]](repeating: [], count: count)
         if count == 1 { return [withIndexStart(0)] }
         let limit = boundaries.rowCount
+        var destinations = [Int32](repeating: 0, count: rowCount)
         if mine.count == 1, case let .words(values) = mine[0].values, case let .words(bounds) = theirs[0].values,
            mine[0].validity == nil, theirs[0].validity == nil {
             values.withUnsafeBufferPointer { values in
@@ -68,7 +68,7 @@ extension DataFrame {
                             let middle = (low + high) >> 1
                             if bounds[middle] <= value { low = middle + 1 } else { high = middle }
                         }
-                        rows[low].append(Int32(row))
+                        destinations[row] = Int32(low)
                     }
                 }
             }
@@ -79,10 +79,10 @@ extension DataFrame {
                     let middle = (low + high) >> 1
                     if SortColumn.compare(theirs, middle, mine, row) <= 0 { low = middle + 1 } else { high = middle }
                 }
-                rows[low].append(Int32(row))
+                destinations[row] = Int32(low)
             }
         }
-        return rows.map { groupingGather($0) }
+        return scattered(to: destinations, count: count)
     }
 }
 

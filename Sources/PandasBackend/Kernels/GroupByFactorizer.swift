@@ -200,7 +200,7 @@ enum GroupFactorizer {
     }
 
     /// The largest span of keys factorized by direct addressing, for `rowCount` rows.
-    static func denseLimit(rowCount: Int) -> UInt64 { UInt64(max(rowCount, 1 << 16)) }
+    static func denseLimit(rowCount: Int) -> UInt64 { UInt64(max(2 * rowCount, 1 << 16)) }
 
     /// Factorizes 64-bit keys: direct addressing when they span a small range, hashing otherwise.
     static func factorize<Source: GroupKeySource>(_ source: Source, dropna: Bool) -> GroupCodes {

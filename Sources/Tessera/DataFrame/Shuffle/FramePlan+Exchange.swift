@@ -50,10 +50,18 @@ struct Exchange {
         return LoweredPlan(graph: HighLevelGraph(adding: layer, to: [input.graph]), name: name, partitionCount: outputCount)
     }
 
+    /// Whether the exchange goes in stages: intermediate stages concatenate pieces of several
+    /// inputs, so what is exchanged must stay meaningful when concatenated.
+    static func isStaged(_ partitioner: ShufflePartitioner, inputs: Int, outputs: Int, settings: ShuffleSettings) -> Bool {
+        guard case .hash = partitioner else { return false }
+        return inputs > settings.maxBranch && outputs > settings.maxBranch
+    }
+
     private func tasks() -> [GraphTask] {
         var tasks = extraTasks
         let inputs = (0..<input.partitionCount).map { input.key($0) }
-        if case let .hash(keys) = partitioner, inputs.count > settings.maxBranch, outputCount > settings.maxBranch {
+        if case let .hash(keys) = partitioner,
+           Self.isStaged(partitioner, inputs: inputs.count, outputs: outputCount, settings: settings) {
             tasks += stagedTasks(inputs: inputs, keys: keys)
         } else {
             tasks += directTasks(inputs: inputs)

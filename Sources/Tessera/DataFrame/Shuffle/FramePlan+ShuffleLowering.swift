@@ -18,14 +18,55 @@ extension FramePlan {
 
         case let .hashAggregate(input, keys, specs, dropna, splitOut):
             let inputSchema = input.schema
-            var exchange = Exchange(name: name, input: input.lowered(meta: meta), outputCount: splitOut,
+            // The columns a partition sends when it skips its partial aggregation.
+            var shippedNames: [String] = []
+            for name in keys + specs.map(\.column) where !shippedNames.contains(name) { shippedNames.append(name) }
+            let rawNames = shippedNames
+            let rawSchema = Schema(rawNames.compactMap { name in inputSchema.fields.first { $0.name == name } })
+            // Not when a column is named like a state column (a piece of rows could look like a
+            // state), nor in a staged exchange (its stages concatenate pieces of several inputs).
+            let lowered = input.lowered(meta: meta)
+            let mayShipRows = !inputSchema.names.contains { $0.hasPrefix("__") }
+                && !Exchange.isStaged(.hash(keys), inputs: lowered.partitionCount, outputs: splitOut, settings: settings)
+            var exchange = Exchange(name: name, input: lowered, outputCount: splitOut,
                                     partitioner: .hash(keys), meta: meta, settings: settings) { pieces in
-                let states = pieces.isEmpty
-                    ? [try meta.empty(schema: inputSchema).partialAggregate(keys: keys, specs: specs, dropna: dropna)]
-                    : pieces
-                return try meta.combineAggregates(states, keys: keys, specs: specs).finalizeAggregate(keys: keys, specs: specs)
+                // Runs of shipped rows become one partial state each, in order (first and last
+                // depend on the order of the states).
+                var states: [any DataFrameChunk] = []
+                var rows: [any DataFrameChunk] = []
+                var allFromRows = true
+                func flush() throws {
+                    guard !rows.isEmpty else { return }
+                    let run = rows.count == 1 ? rows[0] : try meta.concatenate(rows)
+                    states.append(try run.partialAggregate(keys: keys, specs: specs, dropna: dropna))
+                    rows = []
+                }
+                for piece in pieces {
+                    if mayShipRows && piece.schema == rawSchema {
+                        rows.append(piece)
+                    } else {
+                        try flush()
+                        states.append(piece)
+                        allFromRows = false
+                    }
+                }
+                try flush()
+                if states.isEmpty { states = [try meta.empty(schema: inputSchema).partialAggregate(keys: keys, specs: specs, dropna: dropna)] }
+                // One state made here from rows is already merged; a received one may be a
+                // concatenation of states (a staged exchange), which combine merges.
+                let state = states.count == 1 && allFromRows ? states[0] : try meta.combineAggregates(states, keys: keys, specs: specs)
+                return try state.finalizeAggregate(keys: keys, specs: specs)
             }
-            exchange.prepare = { chunk in try chunk.partialAggregate(keys: keys, specs: specs, dropna: dropna) }
+            exchange.prepare = { chunk in
+                // Partial aggregation pays when it merges rows. A partition whose first rows are
+                // mostly distinct keys ships its rows instead, to be aggregated once at the destination.
+                let probe = Self.shipRowsProbe
+                if mayShipRows, chunk.rowCount >= 2 * probe {
+                    let sampled = try chunk.prefix(probe).partialAggregate(keys: keys, specs: specs, dropna: dropna)
+                    if sampled.rowCount * 2 > probe { return try chunk.selecting(rawNames) }
+                }
+                return try chunk.partialAggregate(keys: keys, specs: specs, dropna: dropna)
+            }
             return exchange.lowered(summary: "groupby-agg-shuffle")
 
         case let .dropDuplicates(input, subset, keep, count):
@@ -50,6 +91,9 @@ extension FramePlan {
             return lowered(meta: meta)
         }
     }
+
+    /// The rows a shuffled groupby samples to decide whether a partition's partial aggregation pays.
+    static let shipRowsProbe = 1 << 14
 
     /// A finish that concatenates an output's pieces (an empty partition of `schema` for none).
     static func concatenation(meta: any DataFrameChunk, schema: Schema) -> @Sendable ([any DataFrameChunk]) throws -> any DataFrameChunk {
