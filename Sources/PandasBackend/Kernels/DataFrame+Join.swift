@@ -244,27 +244,39 @@ struct JoinPairs {
             left.reserveCapacity(probe.count + (appendUnmatchedBuild ? build.count : 0))
             right.reserveCapacity(probe.count + (appendUnmatchedBuild ? build.count : 0))
             var matched = appendUnmatchedBuild ? [Bool](repeating: false, count: groupCount) : []
-            bucketRows.withUnsafeBufferPointer { bucketRows in
-                for row in 0..<probe.count {
-                    let code = Int(probe[row])
-                    let first = code < groupCount ? Int(ends[code]) : 0
-                    let end = code < groupCount ? Int(ends[code + 1]) : 0
-                    if first == end {
-                        if keepUnmatchedProbe {
-                            left.append(Int32(row))
-                            right.append(-1)
+            // Probe rows in blocks: first every row's bucket bounds (independent loads, so the
+            // cache misses on a large bucket table overlap), then the output.
+            let block = 256
+            withUnsafeTemporaryAllocation(of: (Int32, Int32).self, capacity: block) { bounds in
+                bucketRows.withUnsafeBufferPointer { bucketRows in
+                    var blockStart = 0
+                    while blockStart < probe.count && !overflow {
+                        let blockEnd = Swift.min(blockStart + block, probe.count)
+                        for row in blockStart..<blockEnd {
+                            let code = Int(probe[row])
+                            bounds[row - blockStart] = code < groupCount ? (ends[code], ends[code + 1]) : (0, 0)
                         }
-                        continue
+                        for row in blockStart..<blockEnd {
+                            let (first, end) = bounds[row - blockStart]
+                            if first == end {
+                                if keepUnmatchedProbe {
+                                    left.append(Int32(row))
+                                    right.append(-1)
+                                }
+                                continue
+                            }
+                            if left.count + Int(end - first) > Int(Int32.max) {
+                                overflow = true
+                                break
+                            }
+                            for position in Int(first)..<Int(end) {
+                                left.append(Int32(row))
+                                right.append(bucketRows[position])
+                            }
+                            if appendUnmatchedBuild { matched[Int(probe[row])] = true }
+                        }
+                        blockStart = blockEnd
                     }
-                    if left.count + (end - first) > Int(Int32.max) {
-                        overflow = true
-                        return
-                    }
-                    for position in first..<end {
-                        left.append(Int32(row))
-                        right.append(bucketRows[position])
-                    }
-                    if appendUnmatchedBuild { matched[Int(code)] = true }
                 }
             }
             if appendUnmatchedBuild {
