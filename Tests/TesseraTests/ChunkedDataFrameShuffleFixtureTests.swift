@@ -53,7 +53,7 @@ struct ChunkedDataFrameShuffleFixtureTests {
         let frame = try ShuffleFixtures.frame(try #require(fixture.frame))
         let nulls: NullPlacement = fixture.naPosition == "first" ? .first : .last
         for cuts in Partitioning.schemes(rows: frame.rowCount) {
-            for npartitions in [nil, 1, 3, 8] {
+            for npartitions in [nil, 1, 3, 8, 40] {
                 let sorted = try Partitioning.chunked(frame, cuts: cuts).sortValues(
                     try #require(fixture.by), ascending: fixture.ascending, naPosition: nulls, npartitions: npartitions)
                 let problems = ShuffleFixtures.differences(try sorted.compute(), fixture.expected, ordered: true)

@@ -65,7 +65,7 @@ extension DataFrame {
                     case .right:
                         let swapped = try JoinPairs.match(probe: rightCodes, build: leftCodes, groupCount: codes.groupCount,
                                                           keepUnmatchedProbe: true, appendUnmatchedBuild: false)
-                        return JoinPairs(left: swapped.right, right: swapped.left)
+                        return JoinPairs(left: swapped.right, right: swapped.left, rightIsIdentity: swapped.leftIsIdentity)
                     }
                 }
             }
@@ -80,9 +80,9 @@ extension DataFrame {
                 // The left value where the row has a left side, else the right value.
                 let key: Column
                 if leftComplete {
-                    key = leftKeys[index].joinGather(pairs.left, complete: true)
+                    key = pairs.leftIsIdentity ? leftKeys[index] : leftKeys[index].joinGather(pairs.left, complete: true)
                 } else if rightComplete {
-                    key = rightKeys[index].joinGather(pairs.right, complete: true)
+                    key = pairs.rightIsIdentity ? rightKeys[index] : rightKeys[index].joinGather(pairs.right, complete: true)
                 } else {
                     let stacked = try Column.groupingConcatenate([leftKeys[index], rightKeys[index]], name: column.name)
                     let rows = zip(pairs.left, pairs.right).map { $0 >= 0 ? $0 : ($1 >= 0 ? Int32(leftCount) + $1 : -1) }
@@ -90,9 +90,13 @@ extension DataFrame {
                 }
                 output.append(Series(name: column.name, column: key))
             case let .left(name):
-                output.append(Series(name: column.name, column: try self.column(name).column.joinGather(pairs.left, complete: leftComplete)))
+                let source = try self.column(name).column
+                output.append(Series(name: column.name,
+                                     column: pairs.leftIsIdentity ? source : source.joinGather(pairs.left, complete: leftComplete)))
             case let .right(name):
-                output.append(Series(name: column.name, column: try right.column(name).column.joinGather(pairs.right, complete: rightComplete)))
+                let source = try right.column(name).column
+                output.append(Series(name: column.name,
+                                     column: pairs.rightIsIdentity ? source : source.joinGather(pairs.right, complete: rightComplete)))
             }
         }
         return DataFrame(unchecked: output, rowCount: pairs.left.count)
@@ -162,6 +166,18 @@ extension Column {
 struct JoinPairs {
     var left: [Int32]
     var right: [Int32]
+    /// Whether `left` is `0 ..< probe count` (every probe row once, in order): its columns can be
+    /// taken as they are.
+    var leftIsIdentity = false
+    /// Whether `right` is `0 ..< build count` in order.
+    var rightIsIdentity = false
+
+    init(left: [Int32], right: [Int32], leftIsIdentity: Bool = false, rightIsIdentity: Bool = false) {
+        self.left = left
+        self.right = right
+        self.leftIsIdentity = leftIsIdentity
+        self.rightIsIdentity = rightIsIdentity
+    }
 
     /// Codes of a single integer key pair without nulls whose values span a small range: each
     /// value less the smallest (`nil` when the keys have nulls, are not integers, or spread wide).
@@ -213,16 +229,14 @@ struct JoinPairs {
     /// Pairs of probe rows (in order, each with its build matches in order) and build rows with
     /// equal codes; `groupCount` is the code range (codes at or above it never match).
     ///
-    /// The build rows are bucketed by a counting sort: after it, `ends[c]` is where bucket `c`
-    /// ends and `ends[c - 1]` where it starts, so a probe reads two neighbouring entries. The probe
-    /// side is walked once, appending to the output.
+    /// The build rows are bucketed by a counting sort: afterwards bucket `c` is
+    /// `ends[c] ..< ends[c + 1]`, so a probe reads two neighbouring entries. Probe rows go in blocks:
+    /// first every row's bucket bounds (independent loads, so cache misses on a large table
+    /// overlap), then the output, written into buffers grown a block at a time.
     static func match(probe: UnsafeBufferPointer<Int32>, build: UnsafeBufferPointer<Int32>, groupCount: Int,
                       keepUnmatchedProbe: Bool, appendUnmatchedBuild: Bool) throws(FrameError) -> JoinPairs {
         var ends = [Int32](repeating: 0, count: groupCount + 1)
         var bucketRows = [Int32](repeating: 0, count: build.count)
-        var left: [Int32] = []
-        var right: [Int32] = []
-        var overflow = false
         ends.withUnsafeMutableBufferPointer { ends in
             // ends[c + 1] counts code c, then holds its start, then (after filling) its end.
             for code in build where Int(code) < groupCount { ends[Int(code) + 1] &+= 1 }
@@ -240,54 +254,78 @@ struct JoinPairs {
                     ends[code + 1] &+= 1
                 }
             }
-            // Now bucket c is ends[c] ..< ends[c + 1].
-            left.reserveCapacity(probe.count + (appendUnmatchedBuild ? build.count : 0))
-            right.reserveCapacity(probe.count + (appendUnmatchedBuild ? build.count : 0))
-            var matched = appendUnmatchedBuild ? [Bool](repeating: false, count: groupCount) : []
-            // Probe rows in blocks: first every row's bucket bounds (independent loads, so the
-            // cache misses on a large bucket table overlap), then the output.
-            let block = 256
-            withUnsafeTemporaryAllocation(of: (Int32, Int32).self, capacity: block) { bounds in
-                bucketRows.withUnsafeBufferPointer { bucketRows in
-                    var blockStart = 0
-                    while blockStart < probe.count && !overflow {
-                        let blockEnd = Swift.min(blockStart + block, probe.count)
-                        for row in blockStart..<blockEnd {
-                            let code = Int(probe[row])
-                            bounds[row - blockStart] = code < groupCount ? (ends[code], ends[code + 1]) : (0, 0)
-                        }
-                        for row in blockStart..<blockEnd {
-                            let (first, end) = bounds[row - blockStart]
-                            if first == end {
-                                if keepUnmatchedProbe {
-                                    left.append(Int32(row))
-                                    right.append(-1)
-                                }
-                                continue
-                            }
-                            if left.count + Int(end - first) > Int(Int32.max) {
-                                overflow = true
-                                break
-                            }
-                            for position in Int(first)..<Int(end) {
-                                left.append(Int32(row))
-                                right.append(bucketRows[position])
-                            }
-                            if appendUnmatchedBuild { matched[Int(probe[row])] = true }
-                        }
-                        blockStart = blockEnd
+        }
+        var left = [Int32](repeating: 0, count: probe.count)
+        var right = [Int32](repeating: 0, count: probe.count)
+        var count = 0
+        var identity = true
+        var matched = appendUnmatchedBuild ? [Bool](repeating: false, count: groupCount) : []
+        let block = 256
+        var bounds = [(Int32, Int32)](repeating: (0, 0), count: block)
+        var blockStart = 0
+        while blockStart < probe.count {
+            let blockEnd = Swift.min(blockStart + block, probe.count)
+            var needed = 0
+            ends.withUnsafeBufferPointer { ends in
+                bounds.withUnsafeMutableBufferPointer { bounds in
+                    for row in blockStart..<blockEnd {
+                        let code = Int(probe[row])
+                        let bound = code < groupCount ? (ends[code], ends[code + 1]) : (0, 0)
+                        bounds[row - blockStart] = bound
+                        let matches = Int(bound.1 &- bound.0)
+                        needed += matches > 0 ? matches : (keepUnmatchedProbe ? 1 : 0)
                     }
                 }
             }
-            if appendUnmatchedBuild {
-                // `matched` is indexed by code: a build row is unmatched when its code was never probed.
-                for row in 0..<build.count where !(Int(build[row]) < groupCount && matched[Int(build[row])]) {
-                    left.append(-1)
-                    right.append(Int32(row))
+            if needed != blockEnd - blockStart { identity = false }
+            guard count + needed <= Int(Int32.max) else {
+                throw .overflow("a join partition would have more than \(Int32.max) rows; use more partitions")
+            }
+            if count + needed > left.count {
+                let grown = Swift.max(count + needed, 2 * left.count)
+                left.append(contentsOf: repeatElement(0, count: grown - left.count))
+                right.append(contentsOf: repeatElement(0, count: grown - right.count))
+            }
+            left.withUnsafeMutableBufferPointer { left in
+                right.withUnsafeMutableBufferPointer { right in
+                    bucketRows.withUnsafeBufferPointer { bucketRows in
+                        bounds.withUnsafeBufferPointer { bounds in
+                            for row in blockStart..<blockEnd {
+                                let (first, end) = bounds[row - blockStart]
+                                if first == end {
+                                    if keepUnmatchedProbe {
+                                        left[count] = Int32(row)
+                                        right[count] = -1
+                                        count += 1
+                                    } else {
+                                        identity = false
+                                    }
+                                    continue
+                                }
+                                if end - first > 1 { identity = false }
+                                for position in Int(first)..<Int(end) {
+                                    left[count] = Int32(row)
+                                    right[count] = bucketRows[position]
+                                    count += 1
+                                }
+                                if appendUnmatchedBuild { matched[Int(probe[row])] = true }
+                            }
+                        }
+                    }
                 }
             }
+            blockStart = blockEnd
         }
-        if overflow { throw .overflow("a join partition would have more than \(Int32.max) rows; use more partitions") }
-        return JoinPairs(left: left, right: right)
+        left.removeLast(left.count - count)
+        right.removeLast(right.count - count)
+        if appendUnmatchedBuild {
+            // `matched` is indexed by code: a build row is unmatched when its code was never probed.
+            for row in 0..<build.count where !(Int(build[row]) < groupCount && matched[Int(build[row])]) {
+                left.append(-1)
+                right.append(Int32(row))
+                identity = false
+            }
+        }
+        return JoinPairs(left: left, right: right, leftIsIdentity: identity && count == probe.count)
     }
 }

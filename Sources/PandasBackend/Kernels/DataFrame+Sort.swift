@@ -11,6 +11,75 @@ import Backends
 // by comparisons with the row number as the final tie-break. Both are stable.
 
 extension DataFrame {
+    /// Destinations of a range split by one `int64` or `float64` key, read straight from the
+    /// values (`nil` for other types): the number of boundaries that sort at or before each row.
+    fileprivate static func numericRangeDestinations(_ column: Column, _ boundaries: Column, ascending: Bool,
+                                                     nulls: NullPlacement) -> [Int32]? {
+        guard column.type == boundaries.type, case let .fixedWidth(values) = column.storage,
+              case let .fixedWidth(bounds) = boundaries.storage, values.dtype == .float64 || values.dtype == .int64 else {
+            return nil
+        }
+        func destinations<T: Comparable & NDArrayElement>(_: T.Type, isMissing: (T) -> Bool) -> [Int32] {
+            let source = UnsafeBufferPointer(start: UnsafeRawPointer(values.storage.bytes).assumingMemoryBound(to: T.self),
+                                             count: column.count)
+            let boundValues = UnsafeBufferPointer(start: UnsafeRawPointer(bounds.storage.bytes).assumingMemoryBound(to: T.self),
+                                                  count: boundaries.count)
+            // The boundaries are sorted with their missing ones together at one end.
+            var present: [T] = []
+            var missingCount = 0
+            for index in 0..<boundaries.count {
+                if (boundaries.validity?.isValid(index) ?? true) && !isMissing(boundValues[index]) {
+                    present.append(boundValues[index])
+                } else {
+                    missingCount += 1
+                }
+            }
+            let missingFirst = nulls == .first
+            // A missing row sorts after every value (nulls last) or before them, equal to missing boundaries.
+            let missingDestination = Int32(missingFirst ? missingCount : boundaries.count)
+            let offset = missingFirst ? missingCount : 0
+            let validity = column.validity
+            return [Int32](unsafeUninitializedCapacity: column.count) { target, initialized in
+                present.withUnsafeBufferPointer { present in
+                    for row in 0..<column.count {
+                        let value = source[row]
+                        if isMissing(value) || !(validity?.isValid(row) ?? true) {
+                            target[row] = missingDestination
+                            continue
+                        }
+                        // Count the boundaries at or before the value in sort order, without
+                        // branches on the data (random keys would mispredict every step).
+                        var before = 0
+                        if present.count <= 32 {
+                            if ascending {
+                                for bound in present { before &+= bound <= value ? 1 : 0 }
+                            } else {
+                                for bound in present { before &+= bound >= value ? 1 : 0 }
+                            }
+                        } else {
+                            var base = 0, length = present.count
+                            while length > 1 {
+                                let half = length >> 1
+                                let bound = present[base + half - 1]
+                                base = (ascending ? bound <= value : bound >= value) ? base + half : base
+                                length -= half
+                            }
+                            let bound = present[base]
+                            before = base + ((ascending ? bound <= value : bound >= value) ? 1 : 0)
+                        }
+                        target[row] = Int32(offset + before)
+                    }
+                }
+                initialized = column.count
+            }
+        }
+        if values.dtype == .float64 {
+            // -0.0 and +0.0 compare equal as Doubles, as the sort treats them.
+            return destinations(Double.self) { $0.isNaN }
+        }
+        return destinations(Int64.self) { _ in false }
+    }
+
     /// The rows ordered by `keys` (stable, so ties keep their order; nulls last, as pandas).
     public func sorted(by keys: [SortKey]) throws(FrameError) -> DataFrame {
         try sorted(by: keys, nulls: .last)
@@ -42,20 +111,24 @@ extension DataFrame {
     /// - Throws: ``FrameError/unknownColumn(_:available:)`` for a key missing here or in
     ///   `boundaries`, ``FrameError/invalidValue(_:)`` when a key's type differs between them.
     public func split(byRanges boundaries: DataFrame, keys: [SortKey], nulls: NullPlacement) throws(FrameError) -> [DataFrame] {
-        var mine: [SortColumn] = []
-        var theirs: [SortColumn] = []
+        var columnPairs: [(Column, Column)] = []
         for key in keys {
             let column = try column(key.column).column
             let boundary = try boundaries.column(key.column).column
             guard column.type == boundary.type else {
                 throw .invalidValue("Sort key '\(key.column)' is \(column.type) but its boundaries are \(boundary.type).")
             }
-            mine.append(SortColumn(column, ascending: key.ascending, nulls: nulls))
-            theirs.append(SortColumn(boundary, ascending: key.ascending, nulls: nulls))
+            columnPairs.append((column, boundary))
         }
         let count = boundaries.rowCount + 1
         if count == 1 { return [withIndexStart(0)] }
         let limit = boundaries.rowCount
+        if keys.count == 1, let destinations = Self.numericRangeDestinations(
+            columnPairs[0].0, columnPairs[0].1, ascending: keys[0].ascending, nulls: nulls) {
+            return scattered(to: destinations, count: count)
+        }
+        let mine = zip(columnPairs, keys).map { SortColumn($0.0, ascending: $1.ascending, nulls: nulls) }
+        let theirs = zip(columnPairs, keys).map { SortColumn($0.1, ascending: $1.ascending, nulls: nulls) }
         var destinations = [Int32](repeating: 0, count: rowCount)
         if mine.count == 1, case let .words(values) = mine[0].values, case let .words(bounds) = theirs[0].values,
            mine[0].validity == nil, theirs[0].validity == nil {
@@ -105,7 +178,7 @@ struct SortColumn {
     init(_ column: Column, ascending: Bool, nulls: NullPlacement) {
         self.ascending = ascending
         nullsFirst = nulls == .first
-        let validity = column.groupingValidity()
+        let validity = column.sortValidity()
         self.validity = validity
         switch column.storage {
         case let .fixedWidth(array):
@@ -245,6 +318,27 @@ struct SortColumn {
             if validity.isValid(Int(row)) { valid.append(row) } else { missing.append(row) }
         }
         return nullsFirst ? missing + valid : valid + missing
+    }
+}
+
+extension Column {
+    /// Which rows hold a value for sorting (NaN counts as missing): the bitmap, or `nil` for all.
+    func sortValidity() -> ValidityBitmap? {
+        guard case let .fixedWidth(values) = storage, values.dtype.isFloatingPoint else { return groupingValidity() }
+        func scan<F: BinaryFloatingPoint & NDArrayElement>(_: F.Type) -> ValidityBitmap? {
+            values.withUnsafeElements(as: F.self) { buffer in
+                var anyNaN = false
+                for value in buffer where value.isNaN {
+                    anyNaN = true
+                    break
+                }
+                guard anyNaN else { return validity }
+                var bitmap = validity ?? ValidityBitmap(count: count, allValid: true)
+                for row in 0..<count where buffer[row].isNaN { bitmap.set(row, valid: false) }
+                return bitmap.normalized
+            }
+        }
+        return values.dtype == .float64 ? scan(Double.self) : scan(Float.self)
     }
 }
 
