@@ -131,9 +131,13 @@ func mixedFloats(_ count: Int, salt: UInt64) -> [Double] { (0..<UInt64(count)).m
 func columnSum(_ frame: DataFrame, _ name: String) throws -> Double {
     let column = frame[name].column
     guard let values = column.values else { return 0 }
+    let validity = column.validity
     return try values.withUnsafeBufferPointer(as: Double.self) { values in
         var total = 0.0
-        for row in 0..<values.count where !column.isNull(row) { total += values[row] }
+        for row in 0..<values.count where validity?.isValid(row) ?? true {
+            let value = values[row]
+            total += value.isNaN ? 0 : value
+        }
         return total
     }
 }

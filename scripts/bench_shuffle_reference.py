@@ -188,13 +188,14 @@ def sort_workload():
 def measure(fn, reps):
     gc.collect()
     check = fn()  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(reps):
         gc.collect()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         check = fn()
         times.append(time.perf_counter() - start)
-    return times, check
+        cpu.append(time.process_time() - cpu_start)
+    return times, cpu, check
 
 
 def run_swift(binary, name, reps):
@@ -208,20 +209,29 @@ def run_swift(binary, name, reps):
 
 
 def markdown(results, command):
-    lines = ["| workload | Tessera (s) | Dask (s) | Polars (s) | DuckDB (s) | pandas (s) | Dask / Tessera | Tessera / fastest of Polars, DuckDB |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    """Two tables: wall-clock medians with the ratios the issue targets, and CPU seconds (all threads)."""
+    engines = ["swift", "dask", "polars", "duckdb", "pandas"]
+    header = "| workload | Tessera | Dask | Polars | DuckDB | pandas | Dask / Tessera | Tessera / fastest of Polars, DuckDB |"
+    lines = ["Wall-clock seconds (median):", "", header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    cpu_lines = ["CPU seconds (median, all threads of the process):", "", "| workload | " + " | ".join(
+        ["Tessera", "Dask", "Polars", "DuckDB", "pandas"]) + " |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for name, _ in WORKLOADS:
-        row = {r["engine"]: r["median_s"] for r in results if r["name"] == name}
-        swift = row.get("swift")
-        fastest = min(v for k, v in row.items() if k in ("polars", "duckdb"))
+        row = {r["engine"]: r for r in results if r["name"] == name}
+        if not row:
+            continue
+        wall = {k: v["median_s"] for k, v in row.items()}
+        swift = wall.get("swift")
+        peers = [v for k, v in wall.items() if k in ("polars", "duckdb")]
+        fastest = min(peers) if peers else None
 
-        def cell(engine):
-            return f"{row[engine]:.3f}" if engine in row else "–"
-        dask_ratio = f"{row['dask'] / swift:.2f}×" if swift and "dask" in row else "–"
-        peer_ratio = f"{swift / fastest:.2f}×" if swift else "–"
-        lines.append(f"| {name} | {cell('swift')} | {cell('dask')} | {cell('polars')} | {cell('duckdb')} | {cell('pandas')} "
-                     f"| {dask_ratio} | {peer_ratio} |")
-    return "\n".join(lines)
+        def cell(values, engine):
+            return f"{values[engine]:.3f}" if engine in values else "–"
+        dask_ratio = f"{wall['dask'] / swift:.2f}×" if swift and "dask" in wall else "–"
+        peer_ratio = f"{swift / fastest:.2f}×" if swift and fastest else "–"
+        lines.append(f"| {name} | " + " | ".join(cell(wall, e) for e in engines) + f" | {dask_ratio} | {peer_ratio} |")
+        cpu = {k: v["cpu_s"] for k, v in row.items() if "cpu_s" in v}
+        cpu_lines.append(f"| {name} | " + " | ".join(cell(cpu, e) for e in engines) + " |")
+    return "\n".join(lines + [""] + cpu_lines)
 
 
 def main():
@@ -243,8 +253,9 @@ def main():
             results.append(record)
             print(json.dumps(record), flush=True)
         for engine, call, notes in fn():
-            times, check = measure(call, args.reps)
-            record = {"name": name, "engine": engine, "median_s": statistics.median(times), "min_s": min(times),
+            times, cpu, check = measure(call, args.reps)
+            record = {"name": name, "engine": engine, "median_s": statistics.median(times), "cpu_s": statistics.median(cpu),
+                      "min_s": min(times),
                       "max_s": max(times), "runs": len(times), "check": check, "threads": 1 if engine == "pandas" else NWORKERS,
                       "notes": notes}
             results.append(record)

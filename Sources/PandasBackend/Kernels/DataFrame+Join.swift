@@ -40,9 +40,9 @@ extension DataFrame {
             rightKeys.append(try right.column(rightKey).column.joinKey(as: layout.keyTypes[index]))
         }
         let leftCount = rowCount, rightCount = right.rowCount
-        // One integer key without nulls: its values (less their minimum) are the codes.
+        // One integer key without nulls: codes are ranks among the build side's keys.
         let codes: (left: [Int32], right: [Int32], groupCount: Int)
-        if leftKeys.count == 1, let dense = JoinPairs.denseCodes(leftKeys[0], rightKeys[0]) {
+        if leftKeys.count == 1, let dense = JoinPairs.denseCodes(leftKeys[0], rightKeys[0], buildIsRight: spec.how != .right) {
             codes = dense
         } else {
             // Stack the keys of both sides and number them together (nulls as a group of their own).
@@ -179,9 +179,14 @@ struct JoinPairs {
         self.rightIsIdentity = rightIsIdentity
     }
 
-    /// Codes of a single integer key pair without nulls whose values span a small range: each
-    /// value less the smallest (`nil` when the keys have nulls, are not integers, or spread wide).
-    static func denseCodes(_ left: Column, _ right: Column) -> (left: [Int32], right: [Int32], groupCount: Int)? {
+    /// Codes of a single integer key pair without nulls, when the build side's keys span a range
+    /// at most 32 times their count: a key's code is its rank among the build side's distinct
+    /// keys, read from a bitmap of the range and per-word rank prefixes (a rank dictionary: an
+    /// eighth of a byte per possible key, so lookups stay in cache where a table indexed by the
+    /// key would not); probe keys the build side lacks get the no-match code `groupCount`.
+    /// `nil` when the keys have nulls, are not integers, or spread too wide.
+    static func denseCodes(_ left: Column, _ right: Column, buildIsRight: Bool)
+        -> (left: [Int32], right: [Int32], groupCount: Int)? {
         guard left.validity == nil, right.validity == nil, left.type == right.type, left.type != .categorical,
               case let .fixedWidth(leftValues) = left.storage, case let .fixedWidth(rightValues) = right.storage,
               !leftValues.dtype.isFloatingPoint, leftValues.dtype == rightValues.dtype else { return nil }
@@ -190,28 +195,57 @@ struct JoinPairs {
                                         count: left.count)
             let b = UnsafeBufferPointer(start: UnsafeRawPointer(rightValues.storage.bytes).assumingMemoryBound(to: T.self),
                                         count: right.count)
+            let build = buildIsRight ? b : a
+            guard !build.isEmpty else {
+                return ([Int32](repeating: 0, count: a.count), [Int32](repeating: 0, count: b.count), 0)
+            }
             var low = T.max, high = T.min
-            for value in a {
+            for value in build {
                 low = Swift.min(low, value)
                 high = Swift.max(high, value)
             }
-            for value in b {
-                low = Swift.min(low, value)
-                high = Swift.max(high, value)
-            }
-            guard low <= high else { return ([], [], 0) }
             let (difference, overflow) = Int64(truncatingIfNeeded: high).subtractingReportingOverflow(Int64(truncatingIfNeeded: low))
             guard !overflow, T.isSigned || high <= T(truncatingIfNeeded: Int64.max), difference >= 0 else { return nil }
             let span = Int(difference) + 1
-            guard span <= Swift.max(2 * (a.count + b.count), 1 << 16), span < Int(Int32.max) else { return nil }
+            guard span <= Swift.max(32 * build.count, 1 << 16), span < Int(Int32.max) else { return nil }
             let base = Int64(truncatingIfNeeded: low)
-            func offsets(_ values: UnsafeBufferPointer<T>) -> [Int32] {
-                [Int32](unsafeUninitializedCapacity: values.count) { target, initialized in
-                    for index in 0..<values.count { target[index] = Int32(truncatingIfNeeded: Int64(truncatingIfNeeded: values[index]) &- base) }
-                    initialized = values.count
+            // The build keys' bitmap, then the rank of the first key of each word.
+            var bits = [UInt64](repeating: 0, count: (span + 63) >> 6)
+            bits.withUnsafeMutableBufferPointer { bits in
+                for value in build {
+                    let offset = Int(Int64(truncatingIfNeeded: value) &- base)
+                    bits[offset >> 6] |= 1 << UInt64(offset & 63)
                 }
             }
-            return (offsets(a), offsets(b), span)
+            var ranks = [Int32](repeating: 0, count: bits.count)
+            var distinct: Int32 = 0
+            for index in 0..<bits.count {
+                ranks[index] = distinct
+                distinct &+= Int32(bits[index].nonzeroBitCount)
+            }
+            let groupCount = Int(distinct)
+            func ranked(_ values: UnsafeBufferPointer<T>) -> [Int32] {
+                bits.withUnsafeBufferPointer { bits in
+                    ranks.withUnsafeBufferPointer { ranks in
+                        [Int32](unsafeUninitializedCapacity: values.count) { target, initialized in
+                            for index in 0..<values.count {
+                                let offset = Int64(truncatingIfNeeded: values[index]) &- base
+                                guard offset >= 0, offset < Int64(span) else {
+                                    target[index] = Int32(groupCount)
+                                    continue
+                                }
+                                let word = bits[Int(offset >> 6)]
+                                let bit: UInt64 = 1 << UInt64(offset & 63)
+                                target[index] = word & bit != 0
+                                    ? ranks[Int(offset >> 6)] &+ Int32((word & (bit &- 1)).nonzeroBitCount)
+                                    : Int32(groupCount)
+                            }
+                            initialized = values.count
+                        }
+                    }
+                }
+            }
+            return (ranked(a), ranked(b), groupCount)
         }
         switch leftValues.dtype {
         case .bool, .uint8: return codes(UInt8.self)
