@@ -28,6 +28,13 @@ func peakResidentMB() -> Double {
     return 0
 }
 
+/// The process's CPU time (user + system, all threads) so far, in seconds.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func resetPeak() {
     // Writing 5 to clear_refs resets VmHWM (Linux).
     try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
@@ -151,6 +158,76 @@ let fileWorkloads: [Workload] = [
             let sums = try df[numericColumns].sum().compute()
             lastCheck = sumsDigest(sums, numericColumns)
             return lastCheck?.reduce(0, +) ?? 0
+/// SplitMix64 of `value`: the deterministic data of the shuffle workloads, which
+/// scripts/bench_shuffle_reference.py computes alike with NumPy's wrapping uint64 arithmetic.
+func splitMix(_ value: UInt64) -> UInt64 {
+    var z = value &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
+/// A float in [0, 1) from the top 53 bits of `splitMix(value)`.
+func unitFloat(_ value: UInt64) -> Double { Double(splitMix(value) >> 11) * 0x1p-53 }
+
+/// `count` int64 keys `splitMix(i) % modulus`.
+func mixedKeys(_ count: Int, modulus: UInt64) -> [Int64] { (0..<UInt64(count)).map { Int64(splitMix($0) % modulus) } }
+
+/// `count` floats `unitFloat(i ^ salt)`.
+func mixedFloats(_ count: Int, salt: UInt64) -> [Double] { (0..<UInt64(count)).map { unitFloat($0 ^ salt) } }
+
+/// The sum of a float column's values (nulls skipped): the workloads' result digest.
+func columnSum(_ frame: DataFrame, _ name: String) throws -> Double {
+    let column = frame[name].column
+    guard let values = column.values else { return 0 }
+    let validity = column.validity
+    return try values.withUnsafeBufferPointer(as: Double.self) { values in
+        var total = 0.0
+        for row in 0..<values.count where validity?.isValid(row) ?? true {
+            let value = values[row]
+            total += value.isNaN ? 0 : value
+        }
+        return total
+    }
+}
+
+/// A frame of `columns` in `npartitions` partitions, computed and held in memory (Dask's persist).
+func persistedFrame(_ columns: KeyValuePairs<String, ColumnValues>, npartitions: Int) throws -> ChunkedDataFrame {
+    try ChunkedDataFrame.fromDict(columns, npartitions: npartitions).persist()
+}
+
+let shuffleWorkloads: [Workload] = [
+    Workload(name: "shuffle_merge_10m_1m", unit: "rows/s", work: 1.1e7,
+             notes: "inner merge on an int64 key: left 10M rows {key: splitmix(i) % 1M, a}, right 1M rows {key: (7919 i + 13) % 1M, b}, both persisted in 8 partitions (hash join); result computed (10M rows)") {
+        let leftKeys = mixedKeys(10_000_000, modulus: 1_000_000)
+        let rightKeys = (0..<Int64(1_000_000)).map { ($0 * 7919 + 13) % 1_000_000 }
+        let left = try persistedFrame(["key": ColumnValues(leftKeys), "a": ColumnValues(mixedFloats(10_000_000, salt: 0x1111))],
+                                      npartitions: 8)
+        let right = try persistedFrame(["key": ColumnValues(rightKeys), "b": ColumnValues(mixedFloats(1_000_000, salt: 0x2222))],
+                                       npartitions: 8)
+        return {
+            let joined = try left.merge(right, on: "key", how: .inner).compute()
+            return Double(joined.rowCount) + (try columnSum(joined, "b"))
+        }
+    },
+    Workload(name: "shuffle_groupby_1m_groups", unit: "rows/s", work: 1e7,
+             notes: "groupby(key).agg(a: sum, b: mean), 10M rows, key = splitmix(i) % 1M (1M groups), persisted in 8 partitions, split_out 8; result computed") {
+        let frame = try persistedFrame(["key": ColumnValues(mixedKeys(10_000_000, modulus: 1_000_000)),
+                                        "a": ColumnValues(mixedFloats(10_000_000, salt: 0x3333)),
+                                        "b": ColumnValues(mixedFloats(10_000_000, salt: 0x4444))], npartitions: 8)
+        return {
+            let out = try frame.groupby("key", splitOut: 8).agg(["a": .sum, "b": .mean]).compute()
+            return Double(out.rowCount) + (try columnSum(out, "a"))
+        }
+    },
+    Workload(name: "shuffle_sort_10m", unit: "rows/s", work: 1e7,
+             notes: "sortValues(x) of 10M rows {x: unit float, id: int64}, persisted in 8 partitions; result computed") {
+        let frame = try persistedFrame(["x": ColumnValues(mixedFloats(10_000_000, salt: 0x5555)),
+                                        "id": ColumnValues((0..<Int64(10_000_000)).map { $0 })], npartitions: 8)
+        return {
+            let sorted = try frame.sortValues("x").compute()
+            let x = sorted["x"].column
+            return (x[0].doubleValue ?? 0) + (x[sorted.rowCount / 2].doubleValue ?? 0) + (x[sorted.rowCount - 1].doubleValue ?? 0)
         }
     },
 ]
@@ -172,7 +249,7 @@ let parquetWorkloads: [Workload] = ["snappy", "zstd"].map { codec in
 
 let filters = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
 let repetitions = Int(CommandLine.arguments.first { $0.hasPrefix("--reps=") }?.dropFirst(7) ?? "") ?? 5
-for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
+for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads + shuffleWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
     lastCheck = nil
     let run: () throws -> Double
     do {
@@ -187,10 +264,15 @@ for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads wh
     checksum += try run()
     let warmup = Date().timeIntervalSince(warmStart)
     var times: [Double] = []
+    var cpuTimes: [Double] = []
+    var check = 0.0
     for _ in 0..<repetitions {
         let start = Date()
-        checksum += try run()
+        let cpuStart = cpuSeconds()
+        check = try run()
         times.append(Date().timeIntervalSince(start))
+        cpuTimes.append(cpuSeconds() - cpuStart)
+        checksum += check
     }
     let sorted = times.sorted()
     let median = sorted[sorted.count / 2]
@@ -206,10 +288,11 @@ for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads wh
     let fields: [String] = [
         "\"name\": \"\(workload.name)\"", "\"engine\": \"swift\"", "\"median_s\": \(median)",
         "\"min_s\": \(sorted.first ?? 0)", "\"max_s\": \(sorted.last ?? 0)", "\"runs\": \(times.count)",
-        "\"warmup_s\": \(warmup)", "\"rate\": \(rate)", "\"rate_unit\": \"\(workload.unit)\"",
+        "\"warmup_s\": \(warmup)", "\"cpu_s\": \(cpuTimes.sorted()[cpuTimes.count / 2])", "\"rate\": \(rate)", "\"rate_unit\": \"\(workload.unit)\"",
         "\"peak_rss_mb\": \(peak)", "\"rss_before_mb\": \(baseline)",
         "\"threads\": \(Config.get("num-workers")?.intValue ?? 0)", "\"notes\": \"\(workload.notes)\"",
-    ] + (lastCheck.map { ["\"check\": [" + $0.map { "\($0)" }.joined(separator: ", ") + "]"] } ?? [])
+        lastCheck.map { "\"check\": [" + $0.map { "\($0)" }.joined(separator: ", ") + "]" } ?? "\"check\": \(check)",
+    ]
     print("{" + fields.joined(separator: ", ") + "}")
 }
 FileHandle.standardError.write(Data("checksum \(checksum)\n".utf8))

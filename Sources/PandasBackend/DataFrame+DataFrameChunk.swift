@@ -84,9 +84,51 @@ extension DataFrame: DataFrameChunk {
         try split(byHashOf: columns, into: count)
     }
 
+    /// The rows split by a digit of their hash (see ``split(byHashOf:modulus:divisor:base:)``).
+    public func hashPartitions(by columns: [String], modulus: Int, divisor: Int, base: Int) throws -> [any DataFrameChunk] {
+        try split(byHashOf: columns, modulus: modulus, divisor: divisor, base: base)
+    }
+
     /// The column's cells.
     public func toList(_ name: String) throws -> [FrameValue] {
         let series = try column(name)
         return (0..<series.count).map { series[$0] }
+    }
+
+    /// The bytes of the columns' buffers: values, string offsets and bytes, bitmaps.
+    public var estimatedByteCount: Int {
+        var total = 0
+        for series in columns {
+            let column = series.column
+            switch column.storage {
+            case let .fixedWidth(values): total += values.count * values.dtype.itemSize
+            case let .strings(buffer): total += buffer.bytes.count + buffer.offsets.count * 8
+            case let .dictionary(codes, categories): total += codes.count * 4 + categories.bytes.count + categories.offsets.count * 8
+            }
+            total += (column.validity?.words.count ?? 0) * 8
+        }
+        return total
+    }
+
+    /// The rows sorted (see ``sorted(by:nulls:)``).
+    public func sorting(by keys: [SortKey], nulls: NullPlacement) throws -> any DataFrameChunk {
+        let result: DataFrame = try sorted(by: keys, nulls: nulls)
+        return result
+    }
+
+    /// The rows split by ranges of the keys (see ``split(byRanges:keys:nulls:)``).
+    public func rangePartitions(by keys: [SortKey], nulls: NullPlacement, boundaries: DataFrame) throws -> [any DataFrameChunk] {
+        try split(byRanges: boundaries, keys: keys, nulls: nulls)
+    }
+
+    /// The frame joined with `right`'s host form (see ``merge(_:spec:)``).
+    public func joining(_ right: any DataFrameChunk, spec: JoinSpec) throws -> any DataFrameChunk {
+        try merge(try right.toHost(), spec: spec)
+    }
+
+    /// The rows without duplicates (see ``droppingDuplicates(subset:keep:)``).
+    public func droppingDuplicates(subset: [String]?, keep: DuplicateKeep) throws -> any DataFrameChunk {
+        let result: DataFrame = try droppingDuplicates(subset: subset, keep: keep)
+        return result
     }
 }

@@ -163,9 +163,10 @@ extension FramePlan {
         case .source: self
         case let .select(input, _), let .filter(input, _), let .assign(input, _, _), let .dropNulls(input, _),
              let .mapPartitions(input, _, _), let .repartition(input, _), let .partition(input, _),
-             let .aggregate(input, _, _, _, _):
+             let .aggregate(input, _, _, _, _), let .hashAggregate(input, _, _, _, _), let .shuffle(input, _, _),
+             let .sort(input, _, _, _), let .dropDuplicates(input, _, _, _):
             input.innermostSource
-        case .concat: nil
+        case .concat, .merge: nil
         }
     }
 }

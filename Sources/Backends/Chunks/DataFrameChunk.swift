@@ -45,6 +45,23 @@ public protocol DataFrameChunk: Sendable {
     func hashPartitions(by columns: [String], into count: Int) throws -> [any DataFrameChunk]
     /// The values of one column as cells (`tolist_dispatch`).
     func toList(_ column: String) throws -> [FrameValue]
+    /// The rows split into `base` chunks by the digit `(p / divisor) % base` of the partition `p`
+    /// that ``hashPartitions(by:into:)`` with `modulus` parts gives them (one stage of a staged
+    /// hash shuffle), each keeping the rows' order.
+    func hashPartitions(by columns: [String], modulus: Int, divisor: Int, base: Int) throws -> [any DataFrameChunk]
+    /// About how many bytes the chunk's buffers hold (the shuffle's memory accounting).
+    var estimatedByteCount: Int { get }
+    /// The rows ordered by `keys`, stable, missing values placed by `nulls` (`sort_values`).
+    func sorting(by keys: [SortKey], nulls: NullPlacement) throws -> any DataFrameChunk
+    /// The rows split into `boundaries.rowCount + 1` chunks by the order of `keys`: chunk `i`
+    /// holds, in their original order, the rows not before boundary row `i - 1` and before
+    /// boundary row `i` (`boundaries` has the key columns, sorted; `partitioning_index` by range).
+    func rangePartitions(by keys: [SortKey], nulls: NullPlacement, boundaries: DataFrame) throws -> [any DataFrameChunk]
+    /// This chunk joined with `right` (`merge_chunk`); columns as ``JoinLayout`` describes.
+    func joining(_ right: any DataFrameChunk, spec: JoinSpec) throws -> any DataFrameChunk
+    /// The rows left when rows repeating the values of `subset` (every column when `nil`) are
+    /// dropped, in their original order (`drop_duplicates`).
+    func droppingDuplicates(subset: [String]?, keep: DuplicateKeep) throws -> any DataFrameChunk
 }
 
 extension DataFrameChunk {
@@ -83,4 +100,22 @@ extension DataFrameChunk {
     public func hashPartitions(by columns: [String], into count: Int) throws -> [any DataFrameChunk] { throw missing("group_split") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func toList(_ column: String) throws -> [FrameValue] { throw missing("tolist") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func hashPartitions(by columns: [String], modulus: Int, divisor: Int, base: Int) throws -> [any DataFrameChunk] {
+        throw missing("group_split")
+    }
+    /// Eight bytes per cell: a rough size for backends that do not report theirs.
+    public var estimatedByteCount: Int { rowCount * Swift.max(1, schema.fields.count) * 8 }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func sorting(by keys: [SortKey], nulls: NullPlacement) throws -> any DataFrameChunk { throw missing("sort_values") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func rangePartitions(by keys: [SortKey], nulls: NullPlacement, boundaries: DataFrame) throws -> [any DataFrameChunk] {
+        throw missing("partitioning_index")
+    }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func joining(_ right: any DataFrameChunk, spec: JoinSpec) throws -> any DataFrameChunk { throw missing("merge_chunk") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func droppingDuplicates(subset: [String]?, keep: DuplicateKeep) throws -> any DataFrameChunk {
+        throw missing("drop_duplicates")
+    }
 }

@@ -13,6 +13,10 @@ import Glibc
 /// | `scheduler` | `"threads"` or `"sync"` (aliases `threading`, `synchronous`, `single-threaded`) | `"threads"` |
 /// | `num-workers` | int ≥ 1 | the number of cores |
 /// | `backends.path` | string or list of folder paths | `[]` |
+/// | `dataframe.shuffle.method` | `"tasks"` (in memory, spilling past the budget) or `"disk"` (always spill) | `"tasks"` |
+/// | `dataframe.shuffle.memory-budget` | bytes: shuffle shards held in memory before spilling | `"2GiB"` |
+/// | `dataframe.shuffle.spill-directory` | folder path for spilled shards | the system's temporary folder |
+/// | `dataframe.shuffle.max-branch` | int ≥ 2: the widest all-to-all exchange before a shuffle goes in stages | `32` |
 ///
 /// Any other key is accepted as it is, for third-party backends to read.
 package enum ConfigSchema {
@@ -28,6 +32,8 @@ package enum ConfigSchema {
         case choice([String])
         /// A list of strings, or one string.
         case stringList
+        /// A non-empty string (a path).
+        case path
     }
 
     /// The scheduler names `scheduler` accepts.
@@ -42,7 +48,14 @@ package enum ConfigSchema {
         "scheduler": .choice(schedulerNames),
         "num-workers": .integer(atLeast: 1),
         "backends.path": .stringList,
+        "dataframe.shuffle.method": .choice(shuffleMethods),
+        "dataframe.shuffle.memory-budget": .byteSize,
+        "dataframe.shuffle.spill-directory": .path,
+        "dataframe.shuffle.max-branch": .integer(atLeast: 2),
     ]
+
+    /// The shuffle methods `dataframe.shuffle.method` accepts.
+    package static let shuffleMethods = ["tasks", "disk"]
 
     /// The defaults layer.
     package static let defaults = ConfigLayer([
@@ -53,6 +66,9 @@ package enum ConfigSchema {
         "scheduler": "threads",
         "num-workers": .int(coreCount),
         "backends.path": [],
+        "dataframe.shuffle.method": "tasks",
+        "dataframe.shuffle.memory-budget": "2GiB",
+        "dataframe.shuffle.max-branch": 32,
     ])
 
     /// The number of cores this process may use.
@@ -113,6 +129,14 @@ package enum ConfigSchema {
             guard names.contains(text) else {
                 throw .invalidValue(key: name, value: "\"\(text)\"",
                                     reason: "expected one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))")
+            }
+            return value
+        case .path:
+            guard let text = value.stringValue else {
+                throw .wrongType(key: name, expected: "string (a folder path)", found: value.typeName)
+            }
+            guard !text.isEmpty else {
+                throw .invalidValue(key: name, value: "\"\"", reason: "a path cannot be empty")
             }
             return value
         case .stringList:

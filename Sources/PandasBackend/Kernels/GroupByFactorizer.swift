@@ -200,7 +200,7 @@ enum GroupFactorizer {
     }
 
     /// The largest span of keys factorized by direct addressing, for `rowCount` rows.
-    static func denseLimit(rowCount: Int) -> UInt64 { UInt64(max(rowCount, 1 << 16)) }
+    static func denseLimit(rowCount: Int) -> UInt64 { UInt64(max(2 * rowCount, 1 << 16)) }
 
     /// Factorizes 64-bit keys: direct addressing when they span a small range, hashing otherwise.
     static func factorize<Source: GroupKeySource>(_ source: Source, dropna: Bool) -> GroupCodes {
@@ -335,7 +335,10 @@ enum GroupFactorizer {
         sizes.append(slotSizes[span + 1])
         var firstRows = [Int32](repeating: -1, count: groupCount)
         codes.withUnsafeMutableElements(as: Int32.self) { codes in
-            if groupCount != span || slotSizes[span + 1] > 0 {
+            // Slot numbers are group numbers only when every key slot is occupied (the null
+            // slot, `span`, is then group `span`) and nothing is dropped.
+            let keySlotsOccupied = groupCount - (slotSizes[span] > 0 ? 1 : 0)
+            if keySlotsOccupied != span || slotSizes[span + 1] > 0 {
                 groupOfSlot.withUnsafeBufferPointer { table in
                     for row in 0..<n { codes[row] = table[Int(codes[row])] }
                 }

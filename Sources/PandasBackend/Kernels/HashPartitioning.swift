@@ -27,19 +27,36 @@ extension DataFrame {
         return hashes
     }
 
-    /// This frame's rows dealt into `count` frames by `hashRows(columns) % count` (Dask's
-    /// `group_split_dispatch` on hashed partitions): frame `i` holds, in their original order, the
-    /// rows whose hash modulo `count` is `i`, with the same columns and a default index.
+    /// This frame's rows dealt into `count` frames by their hash (Dask's `group_split_dispatch` on
+    /// hashed partitions): frame `i` holds, in their original order, the rows whose
+    /// ``HashMixer/partition(_:count:)`` of `hashRows(columns)` is `i` (the high word of
+    /// `hash × count`, a multiplication where a modulo would divide), with the same columns and a
+    /// default index.
     ///
     /// - Throws: ``FrameError/invalidValue(_:)`` if `count` is less than 1,
     ///   ``FrameError/unknownColumn(_:available:)`` for a missing column.
     public func split(byHashOf columns: [String], into count: Int) throws -> [DataFrame] {
         guard count >= 1 else { throw FrameError.invalidValue("Cannot split a frame into \(count) parts; give 1 or more.") }
+        if count == 1 { return [withIndexStart(0)] }
         let hashes = try hashRows(columns)
-        var rows = [[Int32]](repeating: [], count: count)
-        let divisor = UInt64(count)
-        for (row, hash) in hashes.enumerated() { rows[Int(hash % divisor)].append(Int32(row)) }
-        return rows.map { groupingGather($0) }
+        let destinations = hashes.map { Int32(truncatingIfNeeded: HashMixer.partition($0, count: count)) }
+        return scattered(to: destinations, count: count)
+    }
+
+    /// This frame's rows dealt into `base` frames by the digit `(p / divisor) % base` of their
+    /// partition `p = HashMixer.partition(hash, count: modulus)` (see ``split(byHashOf:into:)``):
+    /// one stage of a staged shuffle into `modulus` partitions. Frame `i` holds, in their
+    /// original order, the rows whose digit is `i`.
+    ///
+    /// - Throws: ``FrameError/invalidValue(_:)`` unless `modulus`, `divisor` and `base` are at
+    ///   least 1, ``FrameError/unknownColumn(_:available:)`` for a missing column.
+    public func split(byHashOf columns: [String], modulus: Int, divisor: Int, base: Int) throws -> [DataFrame] {
+        guard modulus >= 1, divisor >= 1, base >= 1 else {
+            throw FrameError.invalidValue("A staged hash split needs a positive modulus, divisor and base.")
+        }
+        let hashes = try hashRows(columns)
+        let destinations = hashes.map { Int32(truncatingIfNeeded: HashMixer.partition($0, count: modulus) / divisor % base) }
+        return scattered(to: destinations, count: base)
     }
 
     private static func foldHashes(of column: Column, into hashes: UnsafeMutableBufferPointer<UInt64>) {

@@ -1,37 +1,92 @@
 import Backends
 
-/// How a merge keeps rows without a match, as pandas' `how=`.
-public enum JoinKind: String, Sendable, Hashable {
-    /// Only keys present on both sides.
-    case inner
-    /// Every left row.
-    case left
-    /// Every right row.
-    case right
-    /// Every row of both sides.
-    case outer
-}
-
 extension ChunkedDataFrame {
-    /// Joins with `other` on equal values of `on` (pandas' `merge`).
+    /// Joins with `other` on equal values of the column `on` (pandas' `merge`).
     ///
-    /// Declared with its final spelling; the hash-partitioned join is built by the "Dataframes at
-    /// scale" issue, and until then this throws ``FrameOperationError/notYetSupported(_:)``.
-    public func merge(_ other: ChunkedDataFrame, on: String, how: JoinKind = .inner) throws -> ChunkedDataFrame {
-        for frame in [self, other] where frame.schema.type(of: on) == nil {
-            throw FrameError.unknownColumn(on, available: frame.columns)
-        }
-        throw FrameOperationError.notYetSupported(
-            "merge needs a shuffle, which this release does not have yet (planned with shuffles, joins and sorting).")
+    /// ```swift
+    /// let joined = try df.merge(other, on: "key", how: .inner)
+    /// ```
+    ///
+    /// See ``merge(_:leftOn:rightOn:how:suffixes:broadcast:npartitions:)`` for the semantics.
+    public func merge(_ other: ChunkedDataFrame, on: String, how: JoinKind = .inner, suffixes: (String, String) = ("_x", "_y"),
+                      broadcast: Bool? = nil, npartitions: Int? = nil) throws -> ChunkedDataFrame {
+        try merge(other, leftOn: [on], rightOn: [on], how: how, suffixes: suffixes, broadcast: broadcast, npartitions: npartitions)
     }
 
-    /// The rows sorted by `column` (pandas' `sort_values`).
+    /// Joins with `other` on equal values of every column of `on` (pandas' `merge(on=[...])`).
+    public func merge(_ other: ChunkedDataFrame, on: [String], how: JoinKind = .inner, suffixes: (String, String) = ("_x", "_y"),
+                      broadcast: Bool? = nil, npartitions: Int? = nil) throws -> ChunkedDataFrame {
+        try merge(other, leftOn: on, rightOn: on, how: how, suffixes: suffixes, broadcast: broadcast, npartitions: npartitions)
+    }
+
+    /// Joins with `other` where each `leftOn` column of this frame equals the `rightOn` column
+    /// in the same position (pandas' `merge(left_on=, right_on=)`).
     ///
-    /// Declared with its final spelling; the distributed sort is built by the "Dataframes at scale"
-    /// issue, and until then this throws ``FrameOperationError/notYetSupported(_:)``.
-    public func sortValues(_ column: String, ascending: Bool = true) throws -> ChunkedDataFrame {
-        guard schema.type(of: column) != nil else { throw FrameError.unknownColumn(column, available: columns) }
-        throw FrameOperationError.notYetSupported(
-            "sortValues needs a shuffle, which this release does not have yet (planned with shuffles, joins and sorting).")
+    /// Semantics follow pandas:
+    /// - a null or NaN key matches a null or NaN key;
+    /// - the result has this frame's columns, then `other`'s; a key named alike on both sides
+    ///   appears once (its value from whichever side has the row), other names present on both
+    ///   sides get `suffixes`;
+    /// - numeric keys of different types match by value (the shared key column takes the promoted
+    ///   type); a string key matches a categorical one; other pairs of types are an error;
+    /// - the columns of the side without a match hold nulls and keep their type: an `int64`
+    ///   column stays `int64` with nulls (pandas' nullable `Int64`), where NumPy-backed pandas
+    ///   gives `float64` with NaN.
+    ///
+    /// Row order differs from pandas' (as Dask's does): sort the result when it matters.
+    ///
+    /// How rows meet (Dask's choice): when one side has a single partition, or `broadcast` is
+    /// true, that side is *broadcast*: each partition of the other side is joined with all of it,
+    /// which keeps the other side's partitions (an inner join broadcasts either side, a left join
+    /// only the right side, a right join only the left). Otherwise both sides are hash-shuffled
+    /// on their keys into `npartitions` partitions (the larger of the two partition counts when
+    /// `nil`) and joined partition by partition; a side already partitioned so is not shuffled again.
+    ///
+    /// - Throws: ``FrameError/unknownColumn(_:available:)`` for a missing key,
+    ///   ``FrameError/invalidValue(_:)`` for key types that cannot match or key lists of different
+    ///   lengths, ``FrameError/duplicateColumn(_:)`` when the suffixes leave two columns with one
+    ///   name, ``FrameOperationError/invalidArgument(_:)`` for frames of different backends, a
+    ///   non-positive `npartitions`, or `broadcast` for a join kind that cannot broadcast.
+    public func merge(_ other: ChunkedDataFrame, leftOn: [String], rightOn: [String], how: JoinKind = .inner,
+                      suffixes: (String, String) = ("_x", "_y"), broadcast: Bool? = nil, npartitions: Int? = nil)
+        throws -> ChunkedDataFrame {
+        guard other.backend == backend else {
+            throw FrameOperationError.invalidArgument(
+                "Cannot merge frames of backends '\(backend)' and '\(other.backend)'; move one with toBackend first.")
+        }
+        let spec = JoinSpec(leftOn: leftOn, rightOn: rightOn, how: how, suffixes: suffixes)
+        _ = try JoinLayout(left: schema, right: other.schema, spec: spec)
+        if let npartitions, npartitions < 1 {
+            throw FrameOperationError.invalidArgument("npartitions must be positive, got \(npartitions).")
+        }
+        // A side can be broadcast when the kind keeps none of its unmatched rows, or when the other
+        // side is a single partition (then every row meets every row in one task).
+        let leftCount = self.npartitions, rightCount = other.npartitions
+        let canBroadcastRight = how == .inner || how == .left || leftCount == 1
+        let canBroadcastLeft = how == .inner || how == .right || rightCount == 1
+        let strategy: JoinStrategy
+        switch broadcast {
+        case true?:
+            if canBroadcastRight && (rightCount <= leftCount || !canBroadcastLeft) {
+                strategy = .broadcastRight
+            } else if canBroadcastLeft {
+                strategy = .broadcastLeft
+            } else {
+                throw FrameOperationError.invalidArgument(
+                    "A\(how == .outer ? "n" : "") \(how) join cannot broadcast a side here: its unmatched rows would repeat; use broadcast: false.")
+            }
+        case false?:
+            strategy = .hash(npartitions ?? Swift.max(leftCount, rightCount))
+        case nil:
+            if npartitions == nil, rightCount == 1, canBroadcastRight {
+                strategy = .broadcastRight
+            } else if npartitions == nil, leftCount == 1, canBroadcastLeft {
+                strategy = .broadcastLeft
+            } else {
+                strategy = .hash(npartitions ?? Swift.max(leftCount, rightCount))
+            }
+        }
+        return with(.merge(plan, other.plan, spec, strategy))
     }
 }
+

@@ -11,9 +11,13 @@ public struct ChunkedGroupBy: Sendable {
     public let keys: [String]
     /// Whether rows with a null key are dropped (pandas' default) or form their own group.
     public let dropna: Bool
+    /// The number of output partitions: 1 gathers every group by a tree reduction (sorted by
+    /// key, as pandas); more shuffles partial results by key hash into that many partitions.
+    public let splitOut: Int
 
     /// Aggregations by output column, in the literal's order: the result has the key columns, then
-    /// one column per entry, named after the input column, rows sorted by key.
+    /// one column per entry, named after the input column, rows sorted by key (within each
+    /// partition when `splitOut` is more than 1).
     ///
     /// - Throws: ``FrameError`` for an unknown column or an aggregation the column's type does not support.
     public func agg(_ aggregations: KeyValuePairs<String, Aggregation>) throws -> ChunkedDataFrame {
@@ -35,6 +39,9 @@ public struct ChunkedGroupBy: Sendable {
             guard let type = schema.type(of: spec.column) else { throw FrameError.unknownColumn(spec.column, available: schema.names) }
             try ChunkedScalar.check(spec.aggregation, type, column: spec.column)
             guard outputs.insert(spec.outputName).inserted else { throw FrameError.duplicateColumn(spec.outputName) }
+        }
+        if splitOut > 1 {
+            return frame.with(.hashAggregate(frame.plan, keys: keys, specs: specs, dropna: dropna, splitOut: splitOut))
         }
         return frame.with(.aggregate(frame.plan, keys: keys, specs: specs, dropna: dropna, splitEvery: ChunkedDataFrame.splitEvery))
     }
@@ -68,13 +75,28 @@ public struct ChunkedGroupBy: Sendable {
 
 extension ChunkedDataFrame {
     /// The frame grouped by one column.
-    public func groupby(_ key: String, dropna: Bool = true) throws -> ChunkedGroupBy { try groupby([key], dropna: dropna) }
+    ///
+    /// See ``groupby(_:dropna:splitOut:)-([String],_,_)`` for `splitOut`.
+    public func groupby(_ key: String, dropna: Bool = true, splitOut: Int = 1) throws -> ChunkedGroupBy {
+        try groupby([key], dropna: dropna, splitOut: splitOut)
+    }
 
     /// The frame grouped by several columns.
-    public func groupby(_ keys: [String], dropna: Bool = true) throws -> ChunkedGroupBy {
+    ///
+    /// With `splitOut` 1 (the default) aggregations are tree reductions into one partition, rows
+    /// sorted by key as pandas sorts them. With more (Dask's `split_out`, for many groups: a
+    /// million groups should not meet in one task) each partition's partial result is
+    /// hash-shuffled by key into `splitOut` partitions, where groups are combined and finalized in
+    /// parallel; each output partition is sorted by key, the whole is not (call `sortValues(keys)`
+    /// for one order).
+    ///
+    /// - Throws: ``FrameError/unknownColumn(_:available:)`` for a missing key,
+    ///   ``FrameOperationError/invalidArgument(_:)`` for no keys or a non-positive `splitOut`.
+    public func groupby(_ keys: [String], dropna: Bool = true, splitOut: Int = 1) throws -> ChunkedGroupBy {
         guard !keys.isEmpty else { throw FrameOperationError.invalidArgument("groupby needs at least one key.") }
         for key in keys where schema.type(of: key) == nil { throw FrameError.unknownColumn(key, available: columns) }
-        return ChunkedGroupBy(frame: self, keys: keys, dropna: dropna)
+        guard splitOut > 0 else { throw FrameOperationError.invalidArgument("splitOut must be positive, got \(splitOut).") }
+        return ChunkedGroupBy(frame: self, keys: keys, dropna: dropna, splitOut: splitOut)
     }
 
     /// One reduction of every column it applies to, as a one-row frame (pandas' `df.sum()`, transposed).

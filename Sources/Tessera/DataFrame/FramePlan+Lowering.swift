@@ -58,10 +58,12 @@ extension FramePlan {
         case let .aggregate(input, keys, specs, dropna, splitEvery):
             return aggregated(input.lowered(meta: meta), inputSchema: input.schema, keys: keys, specs: specs, dropna: dropna,
                               splitEvery: max(2, splitEvery), name: name, meta: meta)
+        case .hashAggregate, .shuffle, .merge, .sort, .dropDuplicates:
+            return loweredShuffle(name: name, meta: meta)
         }
     }
 
-    private func partitionwise(_ name: String, count: Int, inputs: [LoweredPlan],
+    func partitionwise(_ name: String, count: Int, inputs: [LoweredPlan],
                                _ compute: @escaping @Sendable (Int, [any Sendable]) throws -> any DataFrameChunk) -> LoweredPlan {
         let dependencyNames = inputs.map(\.name)
         let layer = Layer(name: name, dependencies: dependencyNames, taskCount: count, summary: operationName) {

@@ -52,6 +52,39 @@ extension FramePlan {
         case let .aggregate(input, keys, specs, dropna, splitEvery):
             let needed = Set(keys).union(specs.map(\.column))
             return .aggregate(input.pushingDown(required: needed), keys: keys, specs: specs, dropna: dropna, splitEvery: splitEvery)
+
+        case let .hashAggregate(input, keys, specs, dropna, splitOut):
+            let needed = Set(keys).union(specs.map(\.column))
+            return .hashAggregate(input.pushingDown(required: needed), keys: keys, specs: specs, dropna: dropna, splitOut: splitOut)
+
+        case let .shuffle(input, keys, count):
+            return .shuffle(input.pushingDown(required: required.map { $0.union(keys) }), keys: keys, count: count)
+
+        case let .sort(input, keys, nulls, count):
+            return .sort(input.pushingDown(required: required.map { $0.union(keys.map(\.column)) }), keys: keys, nulls: nulls, count: count)
+
+        case let .dropDuplicates(input, subset, keep, count):
+            // Which rows survive depends on the subset's columns (all of them without a subset).
+            let needed = subset.flatMap { subset in required.map { $0.union(subset) } }
+            return .dropDuplicates(input.pushingDown(required: needed), subset: subset, keep: keep, count: count)
+
+        case let .merge(left, right, spec, strategy):
+            guard let required, let layout = try? JoinLayout(left: left.schema, right: right.schema, spec: spec) else {
+                return .merge(left.pushingDown(required: nil), right.pushingDown(required: nil), spec, strategy)
+            }
+            // Keep the keys, the columns read downstream, and every name both sides have (dropping
+            // one would change which columns get suffixes).
+            let leftNames = Set(left.schema.names), rightNames = Set(right.schema.names)
+            var leftNeeded = Set(spec.leftOn).union(leftNames.intersection(rightNames))
+            var rightNeeded = Set(spec.rightOn).union(leftNames.intersection(rightNames))
+            for output in layout.outputs where required.contains(output.name) {
+                switch output.origin {
+                case .sharedKey: break
+                case let .left(name): leftNeeded.insert(name)
+                case let .right(name): rightNeeded.insert(name)
+                }
+            }
+            return .merge(left.pushingDown(required: leftNeeded), right.pushingDown(required: rightNeeded), spec, strategy)
         }
     }
 }

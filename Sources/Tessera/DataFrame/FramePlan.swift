@@ -41,6 +41,19 @@ indirect enum FramePlan: Sendable, Hashable {
     case partition(FramePlan, Int)
     /// A groupby aggregation (or, with no keys, a whole-frame reduction) by tree reduction: one partition.
     case aggregate(FramePlan, keys: [String], specs: [AggregationSpec], dropna: Bool, splitEvery: Int)
+    /// A groupby aggregation through a hash shuffle: partial states split by key into `splitOut`
+    /// partitions, each combined and finalized there (Dask's `split_out`).
+    case hashAggregate(FramePlan, keys: [String], specs: [AggregationSpec], dropna: Bool, splitOut: Int)
+    /// The rows dealt into `count` partitions by the hash of `keys`.
+    case shuffle(FramePlan, keys: [String], count: Int)
+    /// Two frames joined as pandas' `merge`, by broadcasting one side or hash-partitioning both.
+    case merge(FramePlan, FramePlan, JoinSpec, JoinStrategy)
+    /// The rows sorted by `keys` across `count` partitions: sampled boundaries, a range shuffle,
+    /// then a sort of each partition.
+    case sort(FramePlan, keys: [SortKey], nulls: NullPlacement, count: Int)
+    /// Rows repeating the values of `subset` (all columns when `nil`) dropped, through a hash
+    /// shuffle into `count` partitions.
+    case dropDuplicates(FramePlan, subset: [String]?, keep: DuplicateKeep, count: Int)
 
     /// The output columns.
     var schema: Schema {
@@ -50,8 +63,13 @@ indirect enum FramePlan: Sendable, Hashable {
             return Schema(columns.compactMap { name in reference.source.schema.fields.first { $0.name == name } })
         case let .select(input, columns):
             return Schema(columns.compactMap { name in input.schema.fields.first { $0.name == name } })
-        case let .filter(input, _), let .dropNulls(input, _), let .repartition(input, _), let .partition(input, _):
+        case let .filter(input, _), let .dropNulls(input, _), let .repartition(input, _), let .partition(input, _),
+             let .shuffle(input, _, _), let .sort(input, _, _, _), let .dropDuplicates(input, _, _, _):
             return input.schema
+        case let .merge(left, right, spec, _):
+            return (try? JoinLayout(left: left.schema, right: right.schema, spec: spec))?.schema ?? Schema([])
+        case let .hashAggregate(input, keys, specs, dropna, _):
+            return FramePlan.aggregate(input, keys: keys, specs: specs, dropna: dropna, splitEvery: 2).schema
         case let .assign(input, name, expression):
             let type = (try? expression.resultType(in: input.schema)) ?? .float64
             var fields = input.schema.fields
@@ -109,6 +127,15 @@ indirect enum FramePlan: Sendable, Hashable {
         case let .concat(inputs): inputs.reduce(0) { $0 + $1.partitionCount }
         case let .repartition(_, count): count
         case .aggregate, .partition: 1
+        case let .hashAggregate(_, _, _, _, count), let .shuffle(_, _, count), let .sort(_, _, _, count),
+             let .dropDuplicates(_, _, _, count):
+            count
+        case let .merge(left, right, _, strategy):
+            switch strategy {
+            case .broadcastRight: left.partitionCount
+            case .broadcastLeft: right.partitionCount
+            case let .hash(count): count
+            }
         }
     }
 
@@ -125,6 +152,11 @@ indirect enum FramePlan: Sendable, Hashable {
         case .repartition: "repartition"
         case .partition: "partition"
         case let .aggregate(_, keys, _, _, _): keys.isEmpty ? "reduction" : "groupby-agg"
+        case .hashAggregate: "groupby-agg-shuffle"
+        case .shuffle: "shuffle"
+        case .merge: "merge"
+        case .sort: "sort-values"
+        case .dropDuplicates: "drop-duplicates"
         }
     }
 
@@ -134,9 +166,21 @@ indirect enum FramePlan: Sendable, Hashable {
         case .source: 1
         case let .select(input, _), let .filter(input, _), let .assign(input, _, _), let .dropNulls(input, _),
              let .mapPartitions(input, _, _), let .repartition(input, _), let .aggregate(input, _, _, _, _),
-             let .partition(input, _):
+             let .partition(input, _), let .hashAggregate(input, _, _, _, _), let .shuffle(input, _, _),
+             let .sort(input, _, _, _), let .dropDuplicates(input, _, _, _):
             1 + input.nodeCount
+        case let .merge(left, right, _, _): 1 + left.nodeCount + right.nodeCount
         case let .concat(inputs): 1 + inputs.reduce(0) { $0 + $1.nodeCount }
         }
     }
+}
+
+/// How a merge meets rows of both sides: Dask's broadcast join or hash join.
+enum JoinStrategy: Sendable, Hashable {
+    /// Every left partition joined with the whole right side (one partition, or concatenated).
+    case broadcastRight
+    /// Every right partition joined with the whole left side.
+    case broadcastLeft
+    /// Both sides hash-partitioned by their keys into `count` partitions, joined pairwise.
+    case hash(Int)
 }
