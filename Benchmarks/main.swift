@@ -158,6 +158,10 @@ let fileWorkloads: [Workload] = [
             let sums = try df[numericColumns].sum().compute()
             lastCheck = sumsDigest(sums, numericColumns)
             return lastCheck?.reduce(0, +) ?? 0
+        }
+    },
+]
+
 /// SplitMix64 of `value`: the deterministic data of the shuffle workloads, which
 /// scripts/bench_shuffle_reference.py computes alike with NumPy's wrapping uint64 arithmetic.
 func splitMix(_ value: UInt64) -> UInt64 {

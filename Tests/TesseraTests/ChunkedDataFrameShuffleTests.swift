@@ -295,6 +295,29 @@ struct ChunkedDataFrameShuffleTests {
         #expect(throws: FrameError.self) { try host.split(byHashOf: ["k"], modulus: 0, divisor: 1, base: 2) }
     }
 
+    @Test("A merge broadcasts a side as Dask does: one partition, or fewer than half the log2 of the other's")
+    func broadcastChoice() throws {
+        let frame = try Self.sampleFrame(rows: 200, keys: 20)
+        func strategy(_ left: Int, _ right: Int, _ how: JoinKind, npartitions: Int? = nil) -> JoinStrategy? {
+            let l = Partitioning.chunked(frame, cuts: (0...left).map { 200 * $0 / left })
+            let r = Partitioning.chunked(frame, cuts: (0...right).map { 200 * $0 / right })
+            guard case let .merge(_, _, _, chosen)? = try? l.merge(r, on: "key", how: how, npartitions: npartitions).plan else { return nil }
+            return chosen
+        }
+        #expect(strategy(8, 1, .inner) == .broadcastRight)
+        #expect(strategy(1, 8, .inner) == .broadcastLeft)
+        #expect(strategy(1, 8, .left) == .hash(8), "the small side is the left one, and a left join cannot broadcast it")
+        #expect(strategy(8, 1, .right) == .hash(8))
+        #expect(strategy(8, 1, .left) == .broadcastRight)
+        #expect(strategy(1, 8, .right) == .broadcastLeft)
+        #expect(strategy(8, 1, .outer) == .hash(8))
+        #expect(strategy(1, 1, .outer) == .broadcastRight, "two single partitions: one task")
+        #expect(strategy(64, 2, .inner) == .broadcastRight)
+        #expect(strategy(64, 3, .left) == .hash(64))
+        #expect(strategy(8, 8, .inner) == .hash(8))
+        #expect(strategy(8, 1, .inner, npartitions: 4) == .hash(4))
+    }
+
     @Test("USER-VIEW spellings compile and compute")
     func userViewSpellings() throws {
         let df = try ChunkedDataFrame.fromDict(["key": [1, 2, 1, 3], "x": [0.5, 1.5, 2.5, nil]], npartitions: 2)

@@ -1,4 +1,5 @@
 import Backends
+import Foundation
 
 extension ChunkedDataFrame {
     /// Joins with `other` on equal values of the column `on` (pandas' `merge`).
@@ -35,12 +36,14 @@ extension ChunkedDataFrame {
     ///
     /// Row order differs from pandas' (as Dask's does): sort the result when it matters.
     ///
-    /// How rows meet (Dask's choice): when one side has a single partition, or `broadcast` is
-    /// true, that side is *broadcast*: each partition of the other side is joined with all of it,
-    /// which keeps the other side's partitions (an inner join broadcasts either side, a left join
-    /// only the right side, a right join only the left). Otherwise both sides are hash-shuffled
-    /// on their keys into `npartitions` partitions (the larger of the two partition counts when
-    /// `nil`) and joined partition by partition; a side already partitioned so is not shuffled again.
+    /// How rows meet (Dask's choice): when `broadcast` is true, or (with `broadcast` and
+    /// `npartitions` left `nil`) one side has a single partition or fewer partitions than half the
+    /// base-2 logarithm of the other's, that side is *broadcast*: each partition of the other side
+    /// is joined with all of it, which keeps the other side's partitions (an inner join broadcasts
+    /// either side, a left join only the right side, a right join only the left, any join a side
+    /// whose other side has one partition). Otherwise both sides are hash-shuffled on their keys
+    /// into `npartitions` partitions (the larger of the two partition counts when `nil`) and
+    /// joined partition by partition; a side already partitioned so is not shuffled again.
     ///
     /// - Throws: ``FrameError/unknownColumn(_:available:)`` for a missing key,
     ///   ``FrameError/invalidValue(_:)`` for key types that cannot match or key lists of different
@@ -78,10 +81,16 @@ extension ChunkedDataFrame {
         case false?:
             strategy = .hash(npartitions ?? Swift.max(leftCount, rightCount))
         case nil:
-            if npartitions == nil, rightCount == 1, canBroadcastRight {
+            // Dask's rule: broadcast a single partition, or a side with fewer partitions than
+            // half the base-2 logarithm of the other's (broadcast_bias 0.5).
+            let rightIsSmall = rightCount == 1 || Double(rightCount) < 0.5 * Self.log2(leftCount)
+            let leftIsSmall = leftCount == 1 || Double(leftCount) < 0.5 * Self.log2(rightCount)
+            if npartitions == nil, rightIsSmall, canBroadcastRight, rightCount <= leftCount {
                 strategy = .broadcastRight
-            } else if npartitions == nil, leftCount == 1, canBroadcastLeft {
+            } else if npartitions == nil, leftIsSmall, canBroadcastLeft {
                 strategy = .broadcastLeft
+            } else if npartitions == nil, rightIsSmall, canBroadcastRight {
+                strategy = .broadcastRight
             } else {
                 strategy = .hash(npartitions ?? Swift.max(leftCount, rightCount))
             }
@@ -90,3 +99,7 @@ extension ChunkedDataFrame {
     }
 }
 
+extension ChunkedDataFrame {
+    /// The base-2 logarithm of a partition count (0 for none).
+    static func log2(_ count: Int) -> Double { count > 0 ? Foundation.log2(Double(count)) : 0 }
+}
