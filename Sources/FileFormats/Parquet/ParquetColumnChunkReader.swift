@@ -213,8 +213,8 @@ final class ParquetColumnChunkReader {
             throw ParquetFormatError("a dictionary page claims \(count) values in \(data.count) bytes")
         }
         if descriptor.kind.isString {
-            var dictionary = ParquetStringBuilder(reservingCapacity: count, bytes: data.count)
-            try decodeStrings(ParquetEncoding.plain.rawValue, data, count: count, into: &dictionary)
+            let dictionary = ParquetStringBuilder(reservingCapacity: count, bytes: data.count)
+            try decodeStrings(ParquetEncoding.plain.rawValue, data, count: count, into: dictionary)
             stringDictionary = dictionary
         } else {
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(count * outputWidth, 8), alignment: 64)
@@ -329,7 +329,7 @@ final class ParquetColumnChunkReader {
             return
         }
         if descriptor.kind.isString {
-            try decodeStrings(encoding, data, count: valid, into: &strings!)
+            try decodeStrings(encoding, data, count: valid, into: strings!)
             if valid < rows, let levels {
                 strings!.spread(valueCount: valid, levels: levels, rows: rows, maximum: UInt8(descriptor.maxDefinitionLevel))
             }
@@ -400,8 +400,8 @@ final class ParquetColumnChunkReader {
                 let output = target.assumingMemoryBound(to: UInt8.self)
                 for index in 0..<count { output[index] = (bits[index >> 3] >> UInt8(index & 7)) & 1 }
             case .byteArray:
-                var temporary = ParquetStringBuilder(reservingCapacity: count)
-                try decodeStrings(encoding, data, count: count, into: &temporary)
+                let temporary = ParquetStringBuilder(reservingCapacity: count)
+                try decodeStrings(encoding, data, count: count, into: temporary)
                 convertByteArrays(temporary, into: target)
             default:
                 let (needed, overflow) = count.multipliedReportingOverflow(by: physicalWidth)
@@ -458,19 +458,15 @@ final class ParquetColumnChunkReader {
             guard physical == .byteArray || physical == .fixedLenByteArray else {
                 throw ParquetFormatError("\(ParquetEncoding.name(of: encoding)) encoding for \(physical.name) values")
             }
-            var temporary = ParquetStringBuilder(reservingCapacity: count)
-            try decodeStrings(encoding, data, count: count, into: &temporary)
+            let temporary = ParquetStringBuilder(reservingCapacity: count)
+            try decodeStrings(encoding, data, count: count, into: temporary)
             if physical == .byteArray {
                 convertByteArrays(temporary, into: target)
             } else {
-                guard temporary.bytes.count == count * physicalWidth else {
+                guard temporary.byteCount == count * physicalWidth else {
                     throw ParquetFormatError("FIXED_LEN_BYTE_ARRAY values of the wrong length")
                 }
-                try temporary.bytes.withParquetBytes { (raw) throws(ParquetFormatError) in
-                    if let base = raw.baseAddress {
-                        try kind.convert(base, width: physicalWidth, count: count, physical: physical, into: target)
-                    }
-                }
+                try kind.convert(UnsafeRawPointer(temporary.bytes), width: physicalWidth, count: count, physical: physical, into: target)
             }
         default:
             throw ParquetFormatError("the \(ParquetEncoding.name(of: encoding)) encoding is not supported for \(physical.name) values")
@@ -481,13 +477,8 @@ final class ParquetColumnChunkReader {
     private func convertByteArrays(_ values: ParquetStringBuilder, into target: UnsafeMutableRawPointer) {
         guard case let .decimal(scale) = descriptor.kind else { return }
         let output = target.assumingMemoryBound(to: Double.self)
-        values.bytes.withUnsafeBufferPointer { bytes in
-            for index in 0..<values.count {
-                let start = Int(values.offsets[index]), end = Int(values.offsets[index + 1])
-                output[index] = bytes.baseAddress.map {
-                    ParquetDecimal.double(bigEndian: UnsafeBufferPointer(start: $0 + start, count: end - start), scale: scale)
-                } ?? 0
-            }
+        for index in 0..<values.count {
+            output[index] = ParquetDecimal.double(bigEndian: values.value(index), scale: scale)
         }
     }
 
@@ -531,7 +522,7 @@ final class ParquetColumnChunkReader {
 
     /// Decodes `count` byte-array values from `data` in `encoding`, appending them to `builder`.
     private func decodeStrings(_ encoding: Int32, _ data: UnsafeRawBufferPointer, count: Int,
-                               into builder: inout ParquetStringBuilder) throws(ParquetFormatError) {
+                               into builder: ParquetStringBuilder) throws(ParquetFormatError) {
         if count == 0 { return }
         let physical = descriptor.physicalType
         let uuid = descriptor.kind == .uuid
@@ -552,19 +543,14 @@ final class ParquetColumnChunkReader {
                 let (needed, overflow) = count.multipliedReportingOverflow(by: physicalWidth)
                 guard !overflow, needed <= data.count else { throw ParquetFormatError("PLAIN values run past the end of the page") }
                 if !uuid {
-                    builder.bytes.append(contentsOf: UnsafeBufferPointer(start: source, count: needed))
-                    var offset = builder.offsets[builder.offsets.count - 1]
-                    for _ in 0..<count {
-                        offset += Int64(physicalWidth)
-                        builder.offsets.append(offset)
-                    }
+                    builder.append(fixed: source, width: physicalWidth, values: count)
                 } else {
                     for index in 0..<count { try append(source + index * physicalWidth, physicalWidth) }
                 }
             } else {
                 var position = 0
                 let end = data.count
-                if !uuid { builder.bytes.reserveCapacity(builder.bytes.count + end) }
+                if !uuid { builder.reserve(values: count, bytes: end) }
                 for _ in 0..<count {
                     guard end - position >= 4 else { throw ParquetFormatError("PLAIN byte arrays run past the end of the page") }
                     let length = Int(UnsafeRawPointer(source + position).loadUnaligned(as: UInt32.self).littleEndian)
