@@ -402,7 +402,7 @@ final class ParquetColumnChunkReader {
             case .byteArray:
                 let temporary = ParquetStringBuilder(reservingCapacity: count)
                 try decodeStrings(encoding, data, count: count, into: temporary)
-                convertByteArrays(temporary, into: target)
+                try convertByteArrays(temporary, into: target)
             default:
                 let (needed, overflow) = count.multipliedReportingOverflow(by: physicalWidth)
                 guard !overflow, needed <= data.count else {
@@ -461,7 +461,7 @@ final class ParquetColumnChunkReader {
             let temporary = ParquetStringBuilder(reservingCapacity: count)
             try decodeStrings(encoding, data, count: count, into: temporary)
             if physical == .byteArray {
-                convertByteArrays(temporary, into: target)
+                try convertByteArrays(temporary, into: target)
             } else {
                 guard temporary.byteCount == count * physicalWidth else {
                     throw ParquetFormatError("FIXED_LEN_BYTE_ARRAY values of the wrong length")
@@ -474,11 +474,15 @@ final class ParquetColumnChunkReader {
     }
 
     /// Converts variable-length (BYTE_ARRAY) decimals to doubles.
-    private func convertByteArrays(_ values: ParquetStringBuilder, into target: UnsafeMutableRawPointer) {
+    private func convertByteArrays(_ values: ParquetStringBuilder, into target: UnsafeMutableRawPointer) throws(ParquetFormatError) {
         guard case let .decimal(scale) = descriptor.kind else { return }
         let output = target.assumingMemoryBound(to: Double.self)
         for index in 0..<values.count {
-            output[index] = ParquetDecimal.double(bigEndian: values.value(index), scale: scale)
+            let value = values.value(index)
+            guard value.count <= ParquetDecimal.maximumBytes else {
+                throw ParquetFormatError("a DECIMAL value of \(value.count) bytes is wider than the \(ParquetDecimal.maximumBytes) bytes supported")
+            }
+            output[index] = ParquetDecimal.double(bigEndian: value, scale: scale)
         }
     }
 
@@ -519,6 +523,13 @@ final class ParquetColumnChunkReader {
     }
 
     // MARK: - Strings
+
+    /// Refuses string values that would expand the chunk past ``ParquetReadOptions/maxColumnChunkSize``.
+    private func checkGrowth(_ builder: ParquetStringBuilder, _ added: Int) throws(ParquetFormatError) {
+        guard added <= options.maxColumnChunkSize - builder.byteCount else {
+            throw ParquetFormatError("the column chunk's strings expand to more than maxColumnChunkSize (\(options.maxColumnChunkSize) bytes)")
+        }
+    }
 
     /// Decodes `count` byte-array values from `data` in `encoding`, appending them to `builder`.
     private func decodeStrings(_ encoding: Int32, _ data: UnsafeRawBufferPointer, count: Int,
@@ -570,6 +581,7 @@ final class ParquetColumnChunkReader {
                 switch try decoder.nextRun(maximum: min(count - done, indexBatch)) {
                 case let .repeated(value, run):
                     try checkIndex(value)
+                    try checkGrowth(builder, dictionary.value(Int(value)).count * run)
                     for _ in 0..<run { builder.append(from: dictionary, Int(value)) }
                     done += run
                 case let .literal(run):
@@ -577,6 +589,9 @@ final class ParquetColumnChunkReader {
                     var largest: UInt32 = 0
                     for index in 0..<run { largest = max(largest, indexBuffer[index]) }
                     try checkIndex(largest)
+                    var added = 0
+                    for index in 0..<run { added += dictionary.value(Int(indexBuffer[index])).count }
+                    try checkGrowth(builder, added)
                     for index in 0..<run { builder.append(from: dictionary, Int(indexBuffer[index])) }
                     done += run
                 }
@@ -614,6 +629,7 @@ final class ParquetColumnChunkReader {
                 guard suffix >= 0, suffix <= Int64(data.count - position) else {
                     throw ParquetFormatError("a DELTA_BYTE_ARRAY suffix of \(suffix) bytes runs past the end of the page")
                 }
+                try checkGrowth(builder, Int(prefix + suffix))
                 current.removeAll(keepingCapacity: true)
                 current.append(contentsOf: previous[0..<Int(prefix)])
                 current.append(contentsOf: UnsafeBufferPointer(start: source + position, count: Int(suffix)))
