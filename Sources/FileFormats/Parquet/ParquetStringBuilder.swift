@@ -139,9 +139,11 @@ final class ParquetStringBuilder: @unchecked Sendable {
             var position = 1
             var base: Int64 = 0
             for part in parts {
-                for index in 1...max(part.count, 1) where index <= part.count {
+                var index = 1
+                while index <= part.count {
                     buffer[position] = part.offsets[index] + base
                     position += 1
+                    index += 1
                 }
                 base += Int64(part.byteCount)
             }
