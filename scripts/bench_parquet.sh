@@ -14,7 +14,7 @@ if [ ! -d "$data/parquet_snappy" ]; then python3 ../shared/bench/anchors/make_da
 swift build -c release --product tessera-bench >/dev/null
 for round in $(seq 1 "$rounds"); do
   BENCH_DATA="$data" .build/release/tessera-bench df_read_parquet --reps=5 2>/dev/null | sed 's/"notes".*/"round": '"$round"'}/'
-  python3 ../shared/bench/anchors/workloads.py --data "$data" --only '^df_read_parquet' --engines '^pyarrow$' --reps 5 --min-time 0 2>/dev/null \
+  python3 ../shared/bench/anchors/workloads.py --data "$data" --only '^df_read_parquet' --engines '^pyarrow' --reps 5 --min-time 0 2>/dev/null \
     | grep '"name"' | python3 -c 'import json,sys
 for line in sys.stdin:
     d=json.loads(line); print(json.dumps({k: d[k] for k in ("name","engine","median_s","min_s","max_s","runs")} | {"rate": round(320e6/d["median_s"]/1e6,1), "round": '"$round"'}))'

@@ -14,6 +14,7 @@ let fuzzOptions: ParquetReadOptions = {
     var options = ParquetReadOptions()
     options.maxRowsPerRowGroup = 1 << 16
     options.maxPageSize = 1 << 22
+    options.maxColumnChunkSize = 1 << 26
     options.useThreads = false
     return options
 }()

@@ -13,6 +13,7 @@ struct ParquetCorruptionTests {
         var options = ParquetReadOptions()
         options.maxRowsPerRowGroup = 1 << 20
         options.maxPageSize = 1 << 24
+        options.maxColumnChunkSize = 1 << 26
         return options
     }
 
@@ -38,7 +39,7 @@ struct ParquetCorruptionTests {
 
     /// A file with one INT32 column `x` (optional or required) whose chunk holds `pages`.
     static func handmade(pages: [(ParquetPageHeader, [UInt8])], rows: Int64, optional: Bool = false, codec: ParquetCodec = .uncompressed,
-                         schemaChildren: Int32 = 1) -> [UInt8] {
+                         schemaChildren: Int32 = 1, type: ParquetPhysicalType = .int32) -> [UInt8] {
         var bytes = Array("PAR1".utf8)
         let chunkStart = bytes.count
         var dataOffset: Int64 = Int64(chunkStart)
@@ -51,7 +52,7 @@ struct ParquetCorruptionTests {
             bytes += writer.bytes + body
         }
         var column = ParquetColumnMetaData()
-        column.typeCode = ParquetPhysicalType.int32.rawValue
+        column.typeCode = type.rawValue
         column.encodings = [0, 3, 8]
         column.pathInSchema = ["x"]
         column.codecCode = codec.rawValue
@@ -70,7 +71,7 @@ struct ParquetCorruptionTests {
         var root = ParquetSchemaElement(name: "schema")
         root.numChildren = schemaChildren
         var leaf = ParquetSchemaElement(name: "x")
-        leaf.typeCode = ParquetPhysicalType.int32.rawValue
+        leaf.typeCode = type.rawValue
         leaf.repetitionCode = (optional ? ParquetRepetition.optional : .required).rawValue
         metadata.schema = [root, leaf]
         metadata.numRows = rows
@@ -280,6 +281,27 @@ struct ParquetCorruptionTests {
         // No dictionary page at all.
         let orphan = Self.readError(Self.handmade(pages: [(fine, good)], rows: 4))
         #expect(orphan?.description.contains("no dictionary page") == true, "\(String(describing: orphan))")
+    }
+
+    @Test("strings that expand without limit are refused")
+    func expansion() {
+        var dictionaryHeader = ParquetPageHeader()
+        dictionaryHeader.typeCode = ParquetPageType.dictionaryPage.rawValue
+        let long = [UInt8](repeating: 0x61, count: 100_000)
+        let entry: [UInt8] = [0xA0, 0x86, 0x01, 0x00] + long
+        dictionaryHeader.compressedPageSize = Int32(entry.count)
+        dictionaryHeader.uncompressedPageSize = Int32(entry.count)
+        var dictionary = ParquetDictionaryPageHeader()
+        dictionary.numValues = 1
+        dictionaryHeader.dictionaryPage = dictionary
+        // One RLE run: 1,000,000 copies of index 0 (bit width 1): 100 GB of text from 6 bytes.
+        let indices: [UInt8] = [1, 0x80, 0x89, 0x7A, 0]
+        let data = Self.dataPage(values: 1_000_000, size: indices.count, encoding: .rleDictionary)
+        var options = Self.guarded
+        options.maxRowsPerRowGroup = 1 << 21
+        let error = Self.readError(Self.handmade(pages: [(dictionaryHeader, entry), (data, indices)], rows: 1_000_000, type: .byteArray),
+                                   options: options)
+        #expect(error?.description.contains("maxColumnChunkSize") == true, "\(String(describing: error))")
     }
 
     @Test("definition levels above the maximum")

@@ -150,6 +150,23 @@ struct ParquetDatasetTests {
         #expect(throws: FileFormatError.self) { try ParquetReader.read(path: path, columns: ["int8", "int8"]) }
     }
 
+    @Test("columns not asked for are never touched")
+    func untouchedColumns() throws {
+        var bytes = Array(try Data(contentsOf: Self.fixtures.appendingPathComponent("types_none.parquet")))
+        let file = try ParquetFile(bytes: ParquetFileBytes(bytes), path: "t", options: ParquetReadOptions())
+        let leaf = try file.column("string").leafIndex
+        // Wreck every page of column 'string' in every row group.
+        for group in file.metadata.rowGroups {
+            let meta = try #require(group.columns[leaf].metaData)
+            let start = Int(meta.dictionaryPageOffset ?? meta.dataPageOffset)
+            for index in start..<(start + Int(meta.totalCompressedSize)) { bytes[index] = 0xFF }
+        }
+        let wrecked = try ParquetFile(bytes: ParquetFileBytes(bytes), path: "wrecked.parquet", options: ParquetReadOptions())
+        let frame = try ParquetReader.read(file: wrecked, columns: ["int32", "large_string"], options: ParquetReadOptions())
+        #expect(frame.rowCount == 240)
+        #expect(throws: FileFormatError.self) { try ParquetReader.read(file: wrecked, columns: ["string"], options: ParquetReadOptions()) }
+    }
+
     @Test("INT96 in a coarser unit, categorical columns on request")
     func options() throws {
         var options = ParquetReadOptions()

@@ -38,70 +38,75 @@ package enum Snappy {
         var ip = header
         var op = 0
         let outputEnd = length
+        // All positions stay within 0...inputEnd and 0...outputEnd (checked before each step), so
+        // the arithmetic below cannot overflow and uses wrapping operators.
         while ip < inputEnd {
             let tag = source[ip]
-            ip += 1
-            switch tag & 3 {
-            case 0:
-                var literal = Int(tag >> 2)
-                if literal >= 60 {
-                    let extra = literal - 59
-                    guard inputEnd - ip >= extra else { throw .corrupt(codec: "snappy", message: "a literal length runs past the end") }
+            ip &+= 1
+            if tag & 3 == 0 {
+                var literal = Int(tag >> 2) &+ 1
+                if literal > 60 {
+                    let extra = literal &- 60
+                    guard inputEnd &- ip >= extra else { throw .corrupt(codec: "snappy", message: "a literal length runs past the end") }
                     var value = 0
-                    for index in 0..<extra { value |= Int(source[ip + index]) << (8 * index) }
-                    ip += extra
-                    literal = value
+                    for index in 0..<extra { value |= Int(source[ip &+ index]) << (8 &* index) }
+                    ip &+= extra
+                    literal = value &+ 1
                 }
-                literal += 1
-                guard inputEnd - ip >= literal, outputEnd - op >= literal else {
+                guard inputEnd &- ip >= literal, outputEnd &- op >= literal else {
                     throw .corrupt(codec: "snappy", message: "a literal runs past the end of the data")
                 }
-                if literal <= 16, inputEnd - ip >= 16 {
-                    // Both buffers have 16 bytes of room: one fixed-size copy.
-                    UnsafeMutableRawPointer(output + op).copyMemory(from: source + ip, byteCount: 16)
+                if literal <= 16, inputEnd &- ip >= 16 {
+                    // Both buffers have 16 bytes of room: two fixed 8-byte moves.
+                    let from = UnsafeRawPointer(source + ip), to = UnsafeMutableRawPointer(output + op)
+                    to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    (to + 8).storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), as: UInt64.self)
                 } else {
                     (output + op).update(from: source + ip, count: literal)
                 }
-                ip += literal
-                op += literal
-            default:
-                let length: Int
-                let offset: Int
-                switch tag & 3 {
-                case 1:
-                    guard ip < inputEnd else { throw .corrupt(codec: "snappy", message: "a copy runs past the end") }
-                    length = 4 + Int((tag >> 2) & 7)
-                    offset = Int(tag >> 5) << 8 | Int(source[ip])
-                    ip += 1
-                case 2:
-                    guard inputEnd - ip >= 2 else { throw .corrupt(codec: "snappy", message: "a copy runs past the end") }
-                    length = Int(tag >> 2) + 1
-                    offset = Int(source[ip]) | Int(source[ip + 1]) << 8
-                    ip += 2
-                default:
-                    guard inputEnd - ip >= 4 else { throw .corrupt(codec: "snappy", message: "a copy runs past the end") }
-                    length = Int(tag >> 2) + 1
-                    offset = Int(source[ip]) | Int(source[ip + 1]) << 8 | Int(source[ip + 2]) << 16 | Int(source[ip + 3]) << 24
-                    ip += 4
-                }
-                guard offset > 0, offset <= op, outputEnd - op >= length else {
-                    throw .corrupt(codec: "snappy", message: "a copy refers outside the data")
-                }
-                let from = output + (op - offset)
-                let to = output + op
-                if offset >= 8 {
-                    // Copies of 8 bytes never overlap their own source; the output has 16 bytes of slack.
-                    var done = 0
-                    while done < length {
-                        UnsafeMutableRawPointer(to + done).storeBytes(
-                            of: UnsafeRawPointer(from + done).loadUnaligned(as: UInt64.self), as: UInt64.self)
-                        done += 8
-                    }
-                } else {
-                    for index in 0..<length { to[index] = from[index] }
-                }
-                op += length
+                ip &+= literal
+                op &+= literal
+                continue
             }
+            let copyLength: Int
+            let offset: Int
+            switch tag & 3 {
+            case 1:
+                guard ip < inputEnd else { throw .corrupt(codec: "snappy", message: "a copy runs past the end") }
+                copyLength = 4 &+ Int((tag >> 2) & 7)
+                offset = Int(tag >> 5) << 8 | Int(source[ip])
+                ip &+= 1
+            case 2:
+                guard inputEnd &- ip >= 2 else { throw .corrupt(codec: "snappy", message: "a copy runs past the end") }
+                copyLength = Int(tag >> 2) &+ 1
+                offset = Int(UnsafeRawPointer(source + ip).loadUnaligned(as: UInt16.self).littleEndian)
+                ip &+= 2
+            default:
+                guard inputEnd &- ip >= 4 else { throw .corrupt(codec: "snappy", message: "a copy runs past the end") }
+                copyLength = Int(tag >> 2) &+ 1
+                offset = Int(UnsafeRawPointer(source + ip).loadUnaligned(as: UInt32.self).littleEndian)
+                ip &+= 4
+            }
+            // 1 <= offset <= op (one unsigned comparison), and room for the copy.
+            guard UInt(bitPattern: offset &- 1) < UInt(bitPattern: op), copyLength <= outputEnd &- op else {
+                throw .corrupt(codec: "snappy", message: "a copy refers outside the data")
+            }
+            let from = UnsafeRawPointer(output + (op &- offset))
+            let to = UnsafeMutableRawPointer(output + op)
+            if offset >= 8 {
+                // 8-byte moves never overlap their own source; the output has 16 bytes of slack.
+                to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                (to + 8).storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), as: UInt64.self)
+                var done = 16
+                while done < copyLength {
+                    (to + done).storeBytes(of: from.loadUnaligned(fromByteOffset: done, as: UInt64.self), as: UInt64.self)
+                    done &+= 8
+                }
+            } else {
+                let target = output + op, origin = output + (op &- offset)
+                for index in 0..<copyLength { target[index] = origin[index] }
+            }
+            op &+= copyLength
         }
         guard op == outputEnd else {
             throw .corrupt(codec: "snappy", message: "the data holds \(op) bytes, its preamble says \(outputEnd)")

@@ -213,8 +213,8 @@ final class ParquetColumnChunkReader {
             throw ParquetFormatError("a dictionary page claims \(count) values in \(data.count) bytes")
         }
         if descriptor.kind.isString {
-            var dictionary = ParquetStringBuilder(reservingCapacity: count, bytes: data.count)
-            try decodeStrings(ParquetEncoding.plain.rawValue, data, count: count, into: &dictionary)
+            let dictionary = ParquetStringBuilder(reservingCapacity: count, bytes: data.count)
+            try decodeStrings(ParquetEncoding.plain.rawValue, data, count: count, into: dictionary)
             stringDictionary = dictionary
         } else {
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(count * outputWidth, 8), alignment: 64)
@@ -329,7 +329,7 @@ final class ParquetColumnChunkReader {
             return
         }
         if descriptor.kind.isString {
-            try decodeStrings(encoding, data, count: valid, into: &strings!)
+            try decodeStrings(encoding, data, count: valid, into: strings!)
             if valid < rows, let levels {
                 strings!.spread(valueCount: valid, levels: levels, rows: rows, maximum: UInt8(descriptor.maxDefinitionLevel))
             }
@@ -400,9 +400,9 @@ final class ParquetColumnChunkReader {
                 let output = target.assumingMemoryBound(to: UInt8.self)
                 for index in 0..<count { output[index] = (bits[index >> 3] >> UInt8(index & 7)) & 1 }
             case .byteArray:
-                var temporary = ParquetStringBuilder(reservingCapacity: count)
-                try decodeStrings(encoding, data, count: count, into: &temporary)
-                convertByteArrays(temporary, into: target)
+                let temporary = ParquetStringBuilder(reservingCapacity: count)
+                try decodeStrings(encoding, data, count: count, into: temporary)
+                try convertByteArrays(temporary, into: target)
             default:
                 let (needed, overflow) = count.multipliedReportingOverflow(by: physicalWidth)
                 guard !overflow, needed <= data.count else {
@@ -458,19 +458,15 @@ final class ParquetColumnChunkReader {
             guard physical == .byteArray || physical == .fixedLenByteArray else {
                 throw ParquetFormatError("\(ParquetEncoding.name(of: encoding)) encoding for \(physical.name) values")
             }
-            var temporary = ParquetStringBuilder(reservingCapacity: count)
-            try decodeStrings(encoding, data, count: count, into: &temporary)
+            let temporary = ParquetStringBuilder(reservingCapacity: count)
+            try decodeStrings(encoding, data, count: count, into: temporary)
             if physical == .byteArray {
-                convertByteArrays(temporary, into: target)
+                try convertByteArrays(temporary, into: target)
             } else {
-                guard temporary.bytes.count == count * physicalWidth else {
+                guard temporary.byteCount == count * physicalWidth else {
                     throw ParquetFormatError("FIXED_LEN_BYTE_ARRAY values of the wrong length")
                 }
-                try temporary.bytes.withParquetBytes { (raw) throws(ParquetFormatError) in
-                    if let base = raw.baseAddress {
-                        try kind.convert(base, width: physicalWidth, count: count, physical: physical, into: target)
-                    }
-                }
+                try kind.convert(UnsafeRawPointer(temporary.bytes), width: physicalWidth, count: count, physical: physical, into: target)
             }
         default:
             throw ParquetFormatError("the \(ParquetEncoding.name(of: encoding)) encoding is not supported for \(physical.name) values")
@@ -478,16 +474,15 @@ final class ParquetColumnChunkReader {
     }
 
     /// Converts variable-length (BYTE_ARRAY) decimals to doubles.
-    private func convertByteArrays(_ values: ParquetStringBuilder, into target: UnsafeMutableRawPointer) {
+    private func convertByteArrays(_ values: ParquetStringBuilder, into target: UnsafeMutableRawPointer) throws(ParquetFormatError) {
         guard case let .decimal(scale) = descriptor.kind else { return }
         let output = target.assumingMemoryBound(to: Double.self)
-        values.bytes.withUnsafeBufferPointer { bytes in
-            for index in 0..<values.count {
-                let start = Int(values.offsets[index]), end = Int(values.offsets[index + 1])
-                output[index] = bytes.baseAddress.map {
-                    ParquetDecimal.double(bigEndian: UnsafeBufferPointer(start: $0 + start, count: end - start), scale: scale)
-                } ?? 0
+        for index in 0..<values.count {
+            let value = values.value(index)
+            guard value.count <= ParquetDecimal.maximumBytes else {
+                throw ParquetFormatError("a DECIMAL value of \(value.count) bytes is wider than the \(ParquetDecimal.maximumBytes) bytes supported")
             }
+            output[index] = ParquetDecimal.double(bigEndian: value, scale: scale)
         }
     }
 
@@ -529,9 +524,16 @@ final class ParquetColumnChunkReader {
 
     // MARK: - Strings
 
+    /// Refuses string values that would expand the chunk past ``ParquetReadOptions/maxColumnChunkSize``.
+    private func checkGrowth(_ builder: ParquetStringBuilder, _ added: Int) throws(ParquetFormatError) {
+        guard added <= options.maxColumnChunkSize - builder.byteCount else {
+            throw ParquetFormatError("the column chunk's strings expand to more than maxColumnChunkSize (\(options.maxColumnChunkSize) bytes)")
+        }
+    }
+
     /// Decodes `count` byte-array values from `data` in `encoding`, appending them to `builder`.
     private func decodeStrings(_ encoding: Int32, _ data: UnsafeRawBufferPointer, count: Int,
-                               into builder: inout ParquetStringBuilder) throws(ParquetFormatError) {
+                               into builder: ParquetStringBuilder) throws(ParquetFormatError) {
         if count == 0 { return }
         let physical = descriptor.physicalType
         let uuid = descriptor.kind == .uuid
@@ -552,19 +554,14 @@ final class ParquetColumnChunkReader {
                 let (needed, overflow) = count.multipliedReportingOverflow(by: physicalWidth)
                 guard !overflow, needed <= data.count else { throw ParquetFormatError("PLAIN values run past the end of the page") }
                 if !uuid {
-                    builder.bytes.append(contentsOf: UnsafeBufferPointer(start: source, count: needed))
-                    var offset = builder.offsets[builder.offsets.count - 1]
-                    for _ in 0..<count {
-                        offset += Int64(physicalWidth)
-                        builder.offsets.append(offset)
-                    }
+                    builder.append(fixed: source, width: physicalWidth, values: count)
                 } else {
                     for index in 0..<count { try append(source + index * physicalWidth, physicalWidth) }
                 }
             } else {
                 var position = 0
                 let end = data.count
-                if !uuid { builder.bytes.reserveCapacity(builder.bytes.count + end) }
+                if !uuid { builder.reserve(values: count, bytes: end) }
                 for _ in 0..<count {
                     guard end - position >= 4 else { throw ParquetFormatError("PLAIN byte arrays run past the end of the page") }
                     let length = Int(UnsafeRawPointer(source + position).loadUnaligned(as: UInt32.self).littleEndian)
@@ -584,6 +581,7 @@ final class ParquetColumnChunkReader {
                 switch try decoder.nextRun(maximum: min(count - done, indexBatch)) {
                 case let .repeated(value, run):
                     try checkIndex(value)
+                    try checkGrowth(builder, dictionary.value(Int(value)).count * run)
                     for _ in 0..<run { builder.append(from: dictionary, Int(value)) }
                     done += run
                 case let .literal(run):
@@ -591,6 +589,9 @@ final class ParquetColumnChunkReader {
                     var largest: UInt32 = 0
                     for index in 0..<run { largest = max(largest, indexBuffer[index]) }
                     try checkIndex(largest)
+                    var added = 0
+                    for index in 0..<run { added += dictionary.value(Int(indexBuffer[index])).count }
+                    try checkGrowth(builder, added)
                     for index in 0..<run { builder.append(from: dictionary, Int(indexBuffer[index])) }
                     done += run
                 }
@@ -628,6 +629,7 @@ final class ParquetColumnChunkReader {
                 guard suffix >= 0, suffix <= Int64(data.count - position) else {
                     throw ParquetFormatError("a DELTA_BYTE_ARRAY suffix of \(suffix) bytes runs past the end of the page")
                 }
+                try checkGrowth(builder, Int(prefix + suffix))
                 current.removeAll(keepingCapacity: true)
                 current.append(contentsOf: previous[0..<Int(prefix)])
                 current.append(contentsOf: UnsafeBufferPointer(start: source + position, count: Int(suffix)))

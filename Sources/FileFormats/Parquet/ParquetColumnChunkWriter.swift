@@ -27,6 +27,9 @@ struct ParquetColumnChunkWriter {
             indices = codes
             dictionaryCount = entries
             let compressed = try options.compression.compress(dictionaryPlain, level: options.compressionLevel)
+            guard dictionaryPlain.count <= Int(Int32.max), compressed.count <= Int(Int32.max) else {
+                throw ParquetFormatError("a dictionary page larger than Parquet's 2 GiB limit; lower dictionaryPageSizeLimit")
+            }
             var header = ParquetPageHeader()
             header.typeCode = ParquetPageType.dictionaryPage.rawValue
             header.uncompressedPageSize = Int32(dictionaryPlain.count)
@@ -136,6 +139,9 @@ struct ParquetColumnChunkWriter {
             data.repetitionLevelsByteLength = 0
             data.isCompressed = options.compression != .none
             header.dataPageV2 = data
+        }
+        guard uncompressed <= Int(Int32.max), stored.count <= Int(Int32.max) else {
+            throw ParquetFormatError("a page of \(uncompressed) bytes is larger than Parquet's 2 GiB limit; lower dataPageSize")
         }
         header.uncompressedPageSize = Int32(uncompressed)
         header.compressedPageSize = Int32(stored.count)

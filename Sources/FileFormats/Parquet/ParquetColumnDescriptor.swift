@@ -110,6 +110,9 @@ struct ParquetColumnDescriptor: Sendable, Hashable {
             guard width == 64 else { return mismatch("INT(\(width), \(signed))") }
             return .success((.int64(signed ? .int64 : .uint64), .numeric(signed ? .int64 : .uint64), !signed))
         case let (.decimal(scale, _)?, physical) where [.int32, .int64, .byteArray, .fixedLenByteArray].contains(physical):
+            guard physical != .fixedLenByteArray || typeLength <= ParquetDecimal.maximumBytes else {
+                return unsupported("DECIMAL of \(typeLength) bytes (more than \(ParquetDecimal.maximumBytes))")
+            }
             return .success((.decimal(scale: Int(scale)), .float64, false))
         case (.date?, .int32): return .success((.int32(.int32), .date, false))
         case let (.time(_, unit)?, .int32):

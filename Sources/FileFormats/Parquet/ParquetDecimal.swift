@@ -1,6 +1,9 @@
 /// Conversion of Parquet DECIMAL values (an unscaled integer and a scale) to `Double`, correctly
 /// rounded.
 enum ParquetDecimal {
+    /// The widest unscaled value converted, in bytes (512 bits; Arrow's widest decimal is 256).
+    static let maximumBytes = 64
+
     private static let powersOfTen: [Double] = (0...22).map { exponent in
         var value = 1.0
         for _ in 0..<exponent { value *= 10 }

@@ -23,14 +23,3 @@ struct ParquetFormatError: Error, Sendable, CustomStringConvertible {
         FileFormatError(path: path, location: offset.map { .byteOffset($0) } ?? .file, message: message)
     }
 }
-
-extension Array where Element == UInt8 {
-    /// `withUnsafeBytes` for a body that throws ``ParquetFormatError`` (the standard library's
-    /// version rethrows untyped errors).
-    func withParquetBytes<R>(_ body: (UnsafeRawBufferPointer) throws(ParquetFormatError) -> R) throws(ParquetFormatError) -> R {
-        let result: Result<R, ParquetFormatError> = withUnsafeBytes { raw in
-            Result { () throws(ParquetFormatError) -> R in try body(raw) }
-        }
-        return try result.get()
-    }
-}

@@ -108,6 +108,11 @@ struct ParquetRLEDecoder {
                 }
                 (target + done).update(repeating: dictionary[Int(value)], count: run)
                 done += run
+            case let .literal(run) where bitWidth == 0:
+                // Zero-width indices are all 0 (and occupy no bytes).
+                (target + done).update(repeating: dictionary[0], count: run)
+                literalLeft -= run
+                done += run
             case let .literal(run):
                 let width = UInt64(bitWidth)
                 let mask: UInt64 = (1 << width) - 1
@@ -115,11 +120,11 @@ struct ParquetRLEDecoder {
                 let output = target + done
                 // Values whose 8-byte load stays inside the data, without a check each.
                 let room = (count - 8) * 8 - bit
-                let fast = bitWidth == 0 ? run : room < 0 ? 0 : min(run, room / bitWidth + 1)
+                let fast = room < 0 ? 0 : min(run, room / bitWidth + 1)
                 var index = 0
                 // Whole groups of 8 values start on a byte: with the width a constant in each
                 // case, the compiler unrolls and folds the shifts.
-                if bit & 7 == 0, bitWidth > 0 {
+                if bit & 7 == 0 {
                     let groups = fast / 8
                     switch bitWidth {
                     case 1: Self.gatherGroups(1, base, &bit, groups, output, dictionary, last, &outOfRange)

@@ -141,11 +141,11 @@ struct ParquetReadJob {
                     let values = NDArray(shape: [totalRows], dtype: dtype, storage: storage)
                     column = Column(unchecked: type, storage: .fixedWidth(values), validity: validity, count: totalRows)
                 } else {
-                    let strings = concatenated(parts.map { $0.strings ?? ParquetStringBuilder() })
+                    let (offsets, bytes) = ParquetStringBuilder.concatenate(parts.map { $0.strings ?? ParquetStringBuilder() })
                     if type == .categorical {
-                        column = Self.categorical(strings, validity: validity, count: totalRows)
+                        column = Self.categorical(offsets: offsets, bytes: bytes, validity: validity, count: totalRows)
                     } else {
-                        column = Column(unchecked: .string, storage: .strings(StringBuffer(unchecked: strings.offsets, bytes: strings.bytes)),
+                        column = Column(unchecked: .string, storage: .strings(StringBuffer(unchecked: offsets, bytes: bytes)),
                                         validity: validity, count: totalRows)
                     }
                 }
@@ -196,20 +196,8 @@ struct ParquetReadJob {
         return ValidityBitmap(unchecked: words, count: totalRows)
     }
 
-    private func concatenated(_ parts: [ParquetStringBuilder]) -> ParquetStringBuilder {
-        if parts.count == 1 { return parts[0] }
-        var result = ParquetStringBuilder(reservingCapacity: parts.reduce(0) { $0 + $1.count },
-                                          bytes: parts.reduce(0) { $0 + $1.bytes.count })
-        for part in parts {
-            let base = Int64(result.bytes.count)
-            result.bytes.append(contentsOf: part.bytes)
-            result.offsets.append(contentsOf: part.offsets.dropFirst().lazy.map { $0 + base })
-        }
-        return result
-    }
-
     /// Strings as a categorical: categories in order of first appearance.
-    static func categorical(_ strings: ParquetStringBuilder, validity: ValidityBitmap?, count: Int) -> Column {
+    static func categorical(offsets: [Int64], bytes: [UInt8], validity: ValidityBitmap?, count: Int) -> Column {
         var categories = StringBuffer()
         var codes = [Int32](repeating: 0, count: count)
         var lookup: [ArraySlice<UInt8>: Int32] = [:]
@@ -218,7 +206,7 @@ struct ParquetReadJob {
                 codes[row] = -1
                 continue
             }
-            let value = strings.bytes[Int(strings.offsets[row])..<Int(strings.offsets[row + 1])]
+            let value = bytes[Int(offsets[row])..<Int(offsets[row + 1])]
             if let code = lookup[value] {
                 codes[row] = code
             } else {

@@ -27,6 +27,9 @@ public struct ParquetReadOptions: Sendable, Hashable {
     public var maxRowsPerRowGroup: Int = 1 << 31
     /// The largest (uncompressed) page accepted, in bytes.
     public var maxPageSize: Int = 1 << 30
+    /// The most bytes the strings of one column chunk may expand to (dictionary references and
+    /// DELTA_BYTE_ARRAY prefixes let a small page stand for far more text).
+    public var maxColumnChunkSize: Int = 1 << 32
 
     /// The default options.
     public init() {}

@@ -114,7 +114,8 @@ public enum ParquetWriter {
         metadata.schema = [root] + plans.map(\.element)
         metadata.createdBy = "tessera version 0.1.0"
         metadata.typeDefinedOrder = plans.map { _ in true }
-        let rowGroupSize = max(options.rowGroupSize, 1)
+        // Page headers count values in 32 bits.
+        let rowGroupSize = min(max(options.rowGroupSize, 1), Int(Int32.max))
         for frame in frames {
             var start = 0
             while start < frame.rowCount {

@@ -242,23 +242,7 @@ struct ThriftCompactReader {
         return result
     }
 
-    /// Reads a list of binary values.
-    mutating func readBinaryList(_ type: ThriftCompactType) throws(ParquetFormatError) -> [[UInt8]] {
-        let (size, elementType) = try readListHeader(type)
-        var result: [[UInt8]] = []
-        result.reserveCapacity(size)
-        for _ in 0..<size { result.append(try readBinary(elementType)) }
-        return result
-    }
 
-    /// Reads a list of booleans.
-    mutating func readBoolList(_ type: ThriftCompactType) throws(ParquetFormatError) -> [Bool] {
-        let (size, _) = try readListHeader(type)
-        var result: [Bool] = []
-        result.reserveCapacity(size)
-        for _ in 0..<size { result.append(try readBoolElement()) }
-        return result
-    }
 
     /// Reads a union's single member field id, skipping the member's (empty or ignored) value;
     /// calls `member` to read it when it should be parsed.
