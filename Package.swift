@@ -28,6 +28,10 @@ let package = Package(
         .target(name: "NumPyBackend", dependencies: ["Backends"], swiftSettings: strict),
         .target(name: "PandasBackend", dependencies: ["Backends", "NumPyBackend"], swiftSettings: strict),
         .target(name: "FileFormats", dependencies: ["Backends"], swiftSettings: strict),
+        /// The CUDA driver, NVRTC and cuBLAS entry points as a hand-written header: no CUDA is needed to build,
+        /// the libraries are opened with dlopen at run time (docs/gpu.md).
+        .systemLibrary(name: "CCUDA", path: "Sources/CCUDA"),
+        .target(name: "CUDARuntime", dependencies: ["Backends", "CCUDA"], swiftSettings: strict),
         /// The C ABI a backend built as its own shared library exports (see docs/writing-a-backend.md).
         .target(name: "CTesseraBackendABI"),
 
