@@ -32,6 +32,7 @@ let package = Package(
         /// the libraries are opened with dlopen at run time (docs/gpu.md).
         .systemLibrary(name: "CCUDA", path: "Sources/CCUDA"),
         .target(name: "CUDARuntime", dependencies: ["Backends", "CCUDA"], swiftSettings: strict),
+        .target(name: "CuPyBackend", dependencies: ["Backends", "CCUDA", "CUDARuntime", "NumPyBackend"], swiftSettings: strict),
         /// The C ABI a backend built as its own shared library exports (see docs/writing-a-backend.md).
         .target(name: "CTesseraBackendABI"),
 

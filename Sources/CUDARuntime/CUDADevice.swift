@@ -123,11 +123,15 @@ public final class CUDADevice: Sendable {
         do {
             let result = try body(stream)
             try driver.synchronize(stream.handle)
+            stream.releaseHeld()
             streams.give(stream)
             return result
         } catch {
             // Whatever was queued must finish before the stream (and any buffer it uses) is reused.
-            if (try? driver.synchronize(stream.handle)) != nil { streams.give(stream) }
+            if (try? driver.synchronize(stream.handle)) != nil {
+                stream.releaseHeld()
+                streams.give(stream)
+            }
             throw error
         }
     }

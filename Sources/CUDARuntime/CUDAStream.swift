@@ -14,6 +14,15 @@ public final class CUDAStream: @unchecked Sendable {
     package let handle: CUstream
     /// The cuBLAS handle bound to this stream, made on first use.
     package var blasHandle: cublasHandle_t?
+    /// Buffers that queued work reads or writes, kept alive until the stream is synchronised.
+    private var held: [DeviceBuffer] = []
+
+    /// Keeps `buffer` alive until the work queued so far has finished (for temporaries that
+    /// would otherwise return to the pool, and be reused, while a kernel still uses them).
+    public func hold(_ buffer: DeviceBuffer) { held.append(buffer) }
+
+    /// Drops the buffers held for completed work.
+    func releaseHeld() { held.removeAll(keepingCapacity: true) }
 
     init(handle: CUstream) { self.handle = handle }
 }
