@@ -55,6 +55,9 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "Backends", "TesseraTestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "CUDARuntimeTests", dependencies: ["CUDARuntime", "CCUDA", "Backends"], swiftSettings: strict),
+        .testTarget(name: "CuPyBackendTests", dependencies: ["CuPyBackend", "CUDARuntime", "NumPyBackend", "Backends"],
+                    swiftSettings: strict),
         .testTarget(
             name: "TesseraTests",
             dependencies: ["Tessera", "TesseraTestSupport", "ExampleBackend"],
