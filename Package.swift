@@ -18,7 +18,8 @@ let package = Package(
         // MARK: - Public API
         .target(
             name: "Tessera",
-            dependencies: ["Backends", "TaskGraph", "NumPyBackend", "PandasBackend", "FileFormats", "CTesseraBackendABI"],
+            dependencies: ["Backends", "TaskGraph", "NumPyBackend", "PandasBackend", "FileFormats", "CTesseraBackendABI",
+                           "CUDARuntime", "CuPyBackend"],
             swiftSettings: strict
         ),
 
