@@ -77,7 +77,9 @@ struct ElementwiseKernelGenerator {
         let outType = CUDAPrelude.cType(expression.dtype)
         let parameters = (["i64 n", "\(outType)* __restrict__ out"] + parameterDeclarations).joined(separator: ", ")
         var text = CUDAPrelude.text
-        text += "// elementwise: \(expression.formula) -> \(expression.dtype)\n"
+        // No formula in the text: it would hold the constants, which are parameters so that
+        // expressions differing only in them share one compiled module.
+        text += "// elementwise -> \(expression.dtype)\n"
         text += "extern \"C\" __global__ void tessera_elementwise(\(parameters)) {\n"
         for line in hoisted { text += "    \(line)\n" }
         text += "    for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (i64)blockDim.x * gridDim.x) {\n"

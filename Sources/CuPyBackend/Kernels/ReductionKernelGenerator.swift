@@ -81,7 +81,7 @@ struct ReductionKernelGenerator {
         let inputParameters = element.parameterDeclarations.joined(separator: ", ")
         let inputs = inputParameters.isEmpty ? "" : ", " + inputParameters
         var text = CUDAPrelude.text
-        text += "// reduction \(operation.rawValue) of \(element.expression.formula) (\(element.expression.dtype)) -> \(partialType)\n"
+        text += "// reduction \(operation.rawValue) of \(element.expression.dtype) values -> \(partialType)\n"
         text += accumulatorText(valueIsFloat: value.isFloat)
         text += """
         __device__ __forceinline__ Acc block_reduce(Acc v) {
