@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Tessera", targets: ["Tessera"]),
         .executable(name: "tessera-demo", targets: ["tessera-demo"]),
         .executable(name: "tessera-bench", targets: ["tessera-bench"]),
+        .executable(name: "tessera-gpu-selftest", targets: ["tessera-gpu-selftest"]),
     ],
     targets: [
         // MARK: - Public API
@@ -44,6 +45,10 @@ let package = Package(
         .executableTarget(name: "tessera-demo", dependencies: ["Tessera", "ExampleBackend"], path: "Sources/Demo",
                           swiftSettings: strict),
         .executableTarget(name: "tessera-bench", dependencies: ["Tessera"], path: "Benchmarks", swiftSettings: strict),
+        /// Checks every GPU operation against the CPU backend, and times it (docs/gpu.md); built with
+        /// --static-swift-stdlib to run on a GPU machine without a Swift toolchain.
+        .executableTarget(name: "tessera-gpu-selftest", dependencies: ["Tessera", "CuPyBackend", "CUDARuntime", "NumPyBackend", "Backends"],
+                          path: "Sources/GPUSelfTest", swiftSettings: strict),
 
         // MARK: - Tests
         .target(name: "TesseraTestSupport", dependencies: ["Tessera"], path: "Tests/TesseraTestSupport",
