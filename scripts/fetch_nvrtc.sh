@@ -41,7 +41,8 @@ if not wheels:
     sys.exit("no wheel was downloaded")
 with zipfile.ZipFile(wheels[0]) as wheel:
     for name in wheel.namelist():
-        if name.startswith("nvidia/") and ("/lib/" in name or "/include/" in name):
+        # The .alt variants (a second build of the same libraries) are not needed.
+        if name.startswith("nvidia/") and ("/lib/" in name or "/include/" in name) and ".alt." not in name:
             wheel.extract(name, dest)
 PY
 then
