@@ -38,7 +38,7 @@ struct GPUBenchmarks {
 
     /// Runs every benchmark; `quick` uses small sizes (to check the harness itself).
     func run(quick: Bool) throws {
-        let label = "cupy-bench"
+        let label = "cupy"
         ChunkedArray.backends.register(entrypoint, as: label)
         let device = entrypoint.device
         let n = quick ? 1 << 20 : 1 << 27            // 134 M float64 = 1 GiB per array

@@ -246,9 +246,9 @@ struct GPUChecks {
 
     var linearAlgebra: [Check] {
         var checks: [Check] = []
-        let noBLAS = "cupy-selftest-tiled"
+        let noBLAS = "cupy-tiled"
         if let device = try? CUDADevice.open(paths: CUDALibraryPaths(driver: paths.driver, nvrtc: paths.nvrtc, cublas: "none")),
-           let tiled = try? CuPyEntrypoint(device: device) {
+           let tiled = try? CuPyEntrypoint(device: device, label: noBLAS) {
             ChunkedArray.backends.register(tiled, as: noBLAS)
         }
         for (name, backend) in [("cuBLAS or tiled", label), ("tiled kernel", noBLAS)] {

@@ -47,7 +47,7 @@ struct GPUSelfTest {
 
     /// Runs every check; returns the number of failures.
     func run() -> Int {
-        let label = "cupy-selftest"
+        let label = "cupy"
         ChunkedArray.backends.register(entrypoint, as: label)
         var failures = 0
         var passes = 0

@@ -4,6 +4,7 @@ import CUDATestSupport
 import CuPyBackend
 import Foundation
 import NumPyBackend
+import TesseraTestSupport
 import Testing
 @testable import Tessera
 
@@ -101,5 +102,96 @@ struct CuPyGPUTests {
         let there = try x.toBackend("cupy")
         #expect(there.backend == "cupy")
         #expect(try host(there.toBackend("numpy")) == host(x))
+    }
+}
+
+/// The whole "cupy" backend (graphs, fusion, reduction trees, rechunking, random, toBackend) with
+/// its kernels running on the CPU emulator, against "numpy".
+@Suite("The \"cupy\" backend on the CPU emulator", .serialized,
+       .enabled(if: EmulatedDriver.device != nil, "no C++ compiler (c++) for the CUDA emulator"))
+struct CuPyEmulatedTests {
+    static let label = "cupy-emulated"
+    static let registered: Bool = {
+        guard let device = EmulatedDriver.device, let entrypoint = try? CuPyEntrypoint(device: device, label: label) else { return false }
+        ChunkedArray.backends.register(entrypoint, as: label)
+        return true
+    }()
+
+    private func compare(rtol: Double = 0, _ make: () throws -> ChunkedArray) throws {
+        #expect(Self.registered)
+        let cpu = try Config.set(["array.backend": "numpy"]) { try make() }
+        let gpu = try Config.set(["array.backend": .string(Self.label)]) { try make() }
+        #expect(gpu.backend == Self.label && gpu.meta.chunk is CuArray)
+        let result = try gpu.compute()
+        #expect(result is CuArray)
+        let (g, c) = (try result.toNDArray(), try cpu.toHost())
+        #expect(g.shape == c.shape && g.dtype == c.dtype)
+        let (gv, cv) = (g.toArray(Double.self), c.toArray(Double.self))
+        for k in gv.indices where !(gv[k] == cv[k] || (gv[k].isNaN && cv[k].isNaN) || abs(gv[k] - cv[k]) <= rtol * abs(cv[k])) {
+            Issue.record("element \(k): \(gv[k]) vs \(cv[k])")
+            return
+        }
+    }
+
+    @Test("The creation functions pass the conformance kit")
+    func conformance() throws {
+        #expect(Self.registered)
+        let report = try checkArrayBackendConformance(Self.label)
+        #expect(report.failures.isEmpty, "\(report.failures)")
+        #expect(report.checked == ["ones", "zeros", "empty", "full", "arange"])
+    }
+
+    @Test("Random arrays are numpy's, for other chunks too")
+    func random() throws {
+        try compare { try ChunkedArray.random.defaultRNG(seed: 5).standardNormal(shape: [60, 70], chunks: [25, 32]) }
+        try compare { try ChunkedArray.random.defaultRNG(seed: 5).integers(low: 0, high: 7, shape: [1_000], chunks: [300], dtype: .int16) }
+        let cpu = try Config.set(["array.backend": "numpy"]) {
+            try ChunkedArray.random.randomState(seed: 8).uniform(shape: [500], chunks: [500])
+        }
+        let gpu = try Config.set(["array.backend": .string(Self.label)]) {
+            try ChunkedArray.random.randomState(seed: 8).uniform(shape: [500], chunks: [123])
+        }
+        #expect(try gpu.toHost().toArray(Double.self) == cpu.toHost().toArray(Double.self))
+        try compare { try ChunkedArray.random.defaultRNG(seed: 2).permutation(100, chunks: [30]) }
+    }
+
+    @Test("Fused elementwise chains, reductions and their tree, on uneven chunks")
+    func computations() throws {
+        func inputs() throws -> (ChunkedArray, ChunkedArray) {
+            let rng = try ChunkedArray.random.defaultRNG(seed: 11)
+            return (try rng.uniform(shape: [90, 70], chunks: [40, 30]), try rng.uniform(shape: [90, 70], chunks: [40, 30]))
+        }
+        try compare { let (a, b) = try inputs(); return try (a + 1) * b - a / 2 }
+        try compare(rtol: 1e-13) { let (a, b) = try inputs(); return try ((a + 1) * b - a / 2).sum() }
+        try compare(rtol: 1e-13) { let (a, _) = try inputs(); return try a.mean(axis: 0) }
+        try compare(rtol: 1e-12) { let (a, _) = try inputs(); return try a.std(axis: 1, ddof: 1) }
+        try compare { let (a, _) = try inputs(); return try a.max(axis: 1) }
+        try compare { let (a, b) = try inputs(); return try (a .> b).any(axis: 0) }
+        try compare { try ChunkedArray.arange(start: 0, stop: 1_000, chunks: [128]).astype(.int32).sum() }
+        try compare { try ChunkedArray.ones(shape: [300, 200], chunks: [128, 128]).sum() }
+    }
+
+    @Test("Rechunking, slicing, concatenation, transposes and matmul")
+    func shapes() throws {
+        func input() throws -> ChunkedArray {
+            try ChunkedArray.random.defaultRNG(seed: 13).uniform(shape: [50, 40], chunks: [20, 16])
+        }
+        try compare { try input().rechunk([17, 40]) }
+        try compare { try input()[3..<47, 5..<39] }
+        try compare { let a = try input(); return try ChunkedArray.concatenate([a, a.transposed().transposed()], axis: 1) }
+        try compare(rtol: 1e-13) { let a = try input(); return try a.matmul(a.transposed()) }
+        try compare(rtol: 1e-13) { let a = try input(); return try a.tensordot(a.transposed(), axes: 1) }
+    }
+
+    @Test("toBackend moves arrays both ways, keeping the values")
+    func movement() throws {
+        #expect(Self.registered)
+        let x = try ChunkedArray.arange(start: 0.5, stop: 99.5, step: 1.5, chunks: [16])
+        let there = try x.toBackend(Self.label)
+        #expect(there.backend == Self.label)
+        #expect(try there.compute() is CuArray)
+        let back = try there.toBackend("numpy")
+        #expect(back.backend == "numpy")
+        #expect(try back.toHost().toArray(Double.self) == x.toHost().toArray(Double.self))
     }
 }

@@ -27,9 +27,13 @@ public struct CuPyEntrypoint: ArrayBackendEntrypoint {
     /// The meta chunk: an empty float64 array on the device.
     public let meta: CuArray
 
-    /// The backend on `device`.
-    public init(device: CUDADevice) throws {
+    /// The label the arrays it makes record ("cupy" for the built-in one).
+    public let recordedLabel: String
+
+    /// The backend on `device`, recording `label` in its arrays (register it under the same label).
+    public init(device: CUDADevice, label: String = CuPyEntrypoint.label) throws {
         self.device = device
+        recordedLabel = label
         meta = try CuArray(NDArray(zeros: [0]), on: device)
     }
 
@@ -85,7 +89,7 @@ public struct CuPyEntrypoint: ArrayBackendEntrypoint {
         let (first, increment) = integral ? (start, step) : (ScalarValue.double(start.doubleValue), ScalarValue.double(step.doubleValue))
         let device = self.device
         return ChunkedArray.generated(shape: [length], chunks: blocks, dtype: dtype,
-                                      meta: ArrayMeta(backend: Self.label, chunk: meta), prefix: "arange") { block in
+                                      meta: ArrayMeta(backend: recordedLabel, chunk: meta), prefix: "arange") { block in
             try CuArray.arange(start: first, step: increment, first: block.offset[0], count: block.shape[0], dtype: dtype,
                                on: device)
         }
@@ -108,7 +112,7 @@ public struct CuPyEntrypoint: ArrayBackendEntrypoint {
         let meta = self.meta
         let fused = FusedElementwise(expression: .constant(value, dtype), inputs: [])
         return ChunkedArray.generated(shape: shape, chunks: blocks, dtype: dtype,
-                                      meta: ArrayMeta(backend: Self.label, chunk: meta), prefix: name, fused: fused) { block in
+                                      meta: ArrayMeta(backend: recordedLabel, chunk: meta), prefix: name, fused: fused) { block in
             try meta.full(shape: block.shape, value: value, dtype: dtype)
         }
     }
