@@ -13,12 +13,14 @@ let package = Package(
         .library(name: "Tessera", targets: ["Tessera"]),
         .executable(name: "tessera-demo", targets: ["tessera-demo"]),
         .executable(name: "tessera-bench", targets: ["tessera-bench"]),
+        .executable(name: "tessera-gpu-selftest", targets: ["tessera-gpu-selftest"]),
     ],
     targets: [
         // MARK: - Public API
         .target(
             name: "Tessera",
-            dependencies: ["Backends", "TaskGraph", "NumPyBackend", "PandasBackend", "FileFormats", "CTesseraBackendABI"],
+            dependencies: ["Backends", "TaskGraph", "NumPyBackend", "PandasBackend", "FileFormats", "CTesseraBackendABI",
+                           "CUDARuntime", "CuPyBackend"],
             swiftSettings: strict
         ),
 
@@ -28,6 +30,11 @@ let package = Package(
         .target(name: "NumPyBackend", dependencies: ["Backends"], swiftSettings: strict),
         .target(name: "PandasBackend", dependencies: ["Backends", "NumPyBackend"], swiftSettings: strict),
         .target(name: "FileFormats", dependencies: ["Backends"], swiftSettings: strict),
+        /// The CUDA driver, NVRTC and cuBLAS entry points as a hand-written header: no CUDA is needed to build,
+        /// the libraries are opened with dlopen at run time (docs/gpu.md).
+        .systemLibrary(name: "CCUDA", path: "Sources/CCUDA"),
+        .target(name: "CUDARuntime", dependencies: ["Backends", "CCUDA"], swiftSettings: strict),
+        .target(name: "CuPyBackend", dependencies: ["Backends", "CCUDA", "CUDARuntime", "NumPyBackend"], swiftSettings: strict),
         /// The C ABI a backend built as its own shared library exports (see docs/writing-a-backend.md).
         .target(name: "CTesseraBackendABI"),
 
@@ -38,6 +45,10 @@ let package = Package(
         .executableTarget(name: "tessera-demo", dependencies: ["Tessera", "ExampleBackend"], path: "Sources/Demo",
                           swiftSettings: strict),
         .executableTarget(name: "tessera-bench", dependencies: ["Tessera"], path: "Benchmarks", swiftSettings: strict),
+        /// Checks every GPU operation against the CPU backend, and times it (docs/gpu.md); built with
+        /// --static-swift-stdlib to run on a GPU machine without a Swift toolchain.
+        .executableTarget(name: "tessera-gpu-selftest", dependencies: ["Tessera", "CuPyBackend", "CUDARuntime", "NumPyBackend", "Backends"],
+                          path: "Sources/GPUSelfTest", swiftSettings: strict),
 
         // MARK: - Tests
         .target(name: "TesseraTestSupport", dependencies: ["Tessera"], path: "Tests/TesseraTestSupport",
@@ -50,9 +61,16 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "Backends", "TesseraTestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        .target(name: "CUDATestSupport", dependencies: ["CUDARuntime", "CCUDA"], path: "Tests/CUDATestSupport",
+                swiftSettings: strict),
+        .testTarget(name: "CUDARuntimeTests", dependencies: ["CUDARuntime", "CCUDA", "Backends", "CUDATestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "CuPyBackendTests",
+                    dependencies: ["CuPyBackend", "CUDARuntime", "NumPyBackend", "Backends", "CUDATestSupport"],
+                    swiftSettings: strict),
         .testTarget(
             name: "TesseraTests",
-            dependencies: ["Tessera", "TesseraTestSupport", "ExampleBackend"],
+            dependencies: ["Tessera", "TesseraTestSupport", "ExampleBackend", "CUDATestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

@@ -5,36 +5,6 @@ import NumPyBackend
 import Glibc
 #endif
 
-/// A handle to a shared library opened with `dlopen`.
-final class DynamicLibrary: @unchecked Sendable {
-    // @unchecked: the handle is immutable after opening and dlsym is thread-safe.
-    private let handle: UnsafeMutableRawPointer
-
-    /// Opens `path`, or throws `dlerror()`'s message.
-    init(path: String) throws {
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-            throw DynamicLibraryError(message: dlerror().map { String(cString: $0) } ?? "dlopen failed")
-        }
-        self.handle = handle
-    }
-
-    /// The address of `symbol`, or nil.
-    func symbol(_ name: String) -> UnsafeMutableRawPointer? { dlsym(handle, name) }
-
-    /// Whether a library can be opened (it is closed again).
-    static func canOpen(_ name: String) -> Bool {
-        guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { return false }
-        dlclose(handle)
-        return true
-    }
-}
-
-/// Why a shared library could not be opened.
-struct DynamicLibraryError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}
-
 /// An array backend loaded from a shared library that exports the C ABI of `tessera_backend.h`.
 struct DynamicArrayBackend: ArrayBackendEntrypoint {
     let label: String

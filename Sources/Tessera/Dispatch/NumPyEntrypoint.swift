@@ -90,18 +90,3 @@ public struct NumPyEntrypoint: ArrayBackendEntrypoint {
         }
     }
 }
-
-/// The built-in "cupy" label: GPU arrays over the CUDA driver.
-///
-/// This build has no GPU backend yet (the "cupy" issue builds it); selecting the label reports why
-/// it cannot be used here instead of failing later.
-enum CuPyEntrypoint {
-    /// Throws ``BackendError/unavailable(backend:reason:)`` with the reason.
-    static func load() throws -> any ArrayBackendEntrypoint {
-        let driverFound = DynamicLibrary.canOpen("libcuda.so.1")
-        let reason = driverFound
-            ? "this build of Tessera does not include the CUDA kernels yet; use \"numpy\""
-            : "no CUDA driver (libcuda.so.1) was found; install the NVIDIA driver on a machine with a GPU, or use \"numpy\""
-        throw BackendError.unavailable(backend: "cupy", reason: reason)
-    }
-}

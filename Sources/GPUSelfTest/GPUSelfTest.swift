@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Backends
+import CUDARuntime
+import CuPyBackend
+import Foundation
+import NumPyBackend
+import Tessera
+
+/// The GPU self-test: every operation of the "cupy" backend against the "numpy" backend on the
+/// same inputs, printing `PASS name` or `FAIL name: why`.
+struct GPUSelfTest {
+    let entrypoint: CuPyEntrypoint
+
+    /// The library paths and device the environment names (as the "cupy" entrypoint reads them).
+    static func configuredPaths() throws -> (CUDALibraryPaths, Int) {
+        let environment = ProcessInfo.processInfo.environment
+        let paths = CUDALibraryPaths(driver: environment["TESSERA_CUDA__LIBCUDA"], nvrtc: environment["TESSERA_CUDA__LIBNVRTC"],
+                                     cublas: environment["TESSERA_CUDA__LIBCUBLAS"])
+        return (paths, Int(environment["TESSERA_CUDA__DEVICE"] ?? "") ?? 0)
+    }
+
+    /// Compiles every kernel module the backend can generate (representative set) to CUBIN for
+    /// sm_90 and the device's architecture if one is present; returns the exit code.
+    static func compileAll() -> Int32 {
+        do {
+            let (paths, _) = try configuredPaths()
+            let nvrtc = try NVRTC(paths: paths)
+            var failed = 0
+            for source in KernelCatalog.all {
+                do {
+                    _ = try nvrtc.compile(source, to: .cubin, architecture: .hopper)
+                } catch {
+                    failed += 1
+                    print("FAIL compile \(source.name): \(error)")
+                }
+            }
+            print("\(failed == 0 ? "PASS" : "FAIL") compiled \(KernelCatalog.all.count - failed) of \(KernelCatalog.all.count) modules "
+                + "with NVRTC \(nvrtc.version.major).\(nvrtc.version.minor)")
+            return failed == 0 ? 0 : 1
+        } catch {
+            print("SKIP: \(error)")
+            return 2
+        }
+    }
+
+    /// Runs every check; returns the number of failures.
+    func run() -> Int {
+        let label = "cupy"
+        ChunkedArray.backends.register(entrypoint, as: label)
+        var failures = 0
+        var passes = 0
+        func check(_ name: String, _ body: () throws -> String?) {
+            do {
+                if let problem = try body() {
+                    failures += 1
+                    print("FAIL \(name): \(problem)")
+                } else {
+                    passes += 1
+                    print("PASS \(name)")
+                }
+            } catch {
+                failures += 1
+                print("FAIL \(name): threw \(error)")
+            }
+        }
+        let paths = (try? Self.configuredPaths().0) ?? CUDALibraryPaths()
+        let checks = GPUChecks(label: label, device: entrypoint.device, paths: paths)
+        for (name, body) in checks.all { check(name, body) }
+        let stats = entrypoint.device.memoryPool.statistics
+        let kernels = entrypoint.device.kernelStatistics
+        print("memory pool: \(stats.driverAllocations) driver allocations, \(stats.cacheHits) reuses, peak \(stats.peakBytesInUse >> 20) MiB; "
+            + "kernels: \(kernels.modules) modules compiled, \(kernels.hits) cached launches; streams: \(entrypoint.device.streamCount)")
+        print("\(failures == 0 ? "PASS" : "FAIL"): \(passes) passed, \(failures) failed")
+        return failures
+    }
+}
