@@ -80,22 +80,12 @@ public struct CSVFrameSource: FrameSource {
         guard partitions.indices.contains(index) else {
             throw FrameOperationError.invalidArgument("Partition \(index) does not exist; the source has \(partitions.count).")
         }
-        let parsed = Self.parsedFields(schema, columns: columns, predicate: predicate)
+        let parsed = Self.fieldsToRead(schema, columns: columns, predicate: predicate)
         // Nothing to parse: count the rows by parsing the first column.
         let readFields = parsed.isEmpty ? Array(schema.fields.prefix(1)) : parsed
         var frame = try CSVReader.read(partitions[index], schema: Schema(readFields), options: options)
         if parsed.isEmpty { frame = DataFrame(unchecked: [], rowCount: frame.rowCount) }
-        if let predicate { frame = try frame.filter(where: predicate) }
-        if let columns, frame.columnNames != columns { frame = try frame.selecting(columns) }
-        return frame
-    }
-
-    /// The fields of `schema` a read needs, in schema order: those in `columns` (all when `nil`)
-    /// and those `predicate` reads.
-    static func parsedFields(_ schema: Schema, columns: [String]?, predicate: ColumnExpression?) -> [Schema.Field] {
-        guard let columns else { return schema.fields }
-        let needed = Set(columns).union(predicate?.columnNames ?? [])
-        return schema.fields.filter { needed.contains($0.name) }
+        return try finished(frame, columns: columns, predicate: predicate)
     }
 
     /// The block size that cuts a file of `fileSize` bytes into `fileSize / blocksize` (rounded

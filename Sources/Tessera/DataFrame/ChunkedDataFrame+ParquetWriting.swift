@@ -47,11 +47,7 @@ extension ChunkedDataFrame {
         options.rowGroupSize = rowGroupSize
         let chosen = options
         let directory = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw FileFormatError(path: directory, message: "Cannot create the directory: \(error.localizedDescription)")
-        }
+        try Self.createDirectory(directory)
         let count = npartitions
         let files = (0..<count).map { (directory as NSString).appendingPathComponent("part.\($0).parquet") }
         if count == 0 {

@@ -146,11 +146,7 @@ extension ChunkedDataFrame {
         let count = npartitions
         let files = try Self.outputPaths(path, count: count, singleFile: singleFile, nameFunction: nameFunction)
         for directory in Set(files.map { ($0 as NSString).deletingLastPathComponent }) where !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw FileFormatError(path: directory, message: "Cannot create the directory: \(error.localizedDescription)")
-            }
+            try Self.createDirectory(directory)
         }
         if singleFile, count == 0 {
             try Self.append(encode(DataFrame(emptyWith: schema), 0, path) ?? [], to: path, truncate: true, gzip: gzip)
@@ -214,6 +210,17 @@ extension ChunkedDataFrame {
             try handle.write(contentsOf: data)
         } catch {
             throw FileFormatError(path: path, message: "Cannot write the file: \(error.localizedDescription)")
+        }
+    }
+
+    /// Creates `directory` and its missing parents.
+    ///
+    /// - Throws: ``FileFormatError`` naming the directory when it cannot be made.
+    static func createDirectory(_ directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw FileFormatError(path: directory, message: "Cannot create the directory: \(error.localizedDescription)")
         }
     }
 

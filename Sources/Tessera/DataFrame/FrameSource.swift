@@ -16,19 +16,31 @@ public protocol FrameSource: Sendable {
 }
 
 extension FrameSource {
-    /// Applies a projection and a predicate to a frame read whole (for sources that cannot push down).
+    /// The fields of `schema` a read needs, in schema order: those in `columns` (all when `nil`)
+    /// and those `predicate` reads.
+    static func fieldsToRead(_ schema: Schema, columns: [String]?, predicate: ColumnExpression?) -> [Schema.Field] {
+        guard let columns else { return schema.fields }
+        let needed = Set(columns).union(predicate?.columnNames ?? [])
+        return schema.fields.filter { needed.contains($0.name) }
+    }
+
+    /// A frame holding the fields ``fieldsToRead(_:columns:predicate:)`` names, with the rows
+    /// `predicate` rejects removed and then only `columns` kept, in their order.
+    func finished(_ frame: DataFrame, columns: [String]?, predicate: ColumnExpression?) throws -> DataFrame {
+        var frame = frame
+        if let predicate { frame = try frame.filter(where: predicate) }
+        if let columns, frame.columnNames != columns { frame = try frame.selecting(columns) }
+        return frame
+    }
+
+    /// Applies a projection and a predicate to a frame read whole (for sources that cannot push
+    /// down): only the columns read or tested are gathered by the filter.
     func narrowed(_ frame: DataFrame, columns: [String]?, predicate: ColumnExpression?) throws -> DataFrame {
         var frame = frame
-        if let predicate {
-            // Gather only the columns that are read or tested, not every column of the partition.
-            if let columns {
-                let needed = Set(columns).union(predicate.columnNames)
-                frame = try frame.selecting(frame.columnNames.filter(needed.contains))
-            }
-            frame = try frame.filter(where: predicate)
+        if predicate != nil, columns != nil {
+            frame = try frame.selecting(Self.fieldsToRead(frame.schema, columns: columns, predicate: predicate).map(\.name))
         }
-        if let columns { frame = try frame.selecting(columns) }
-        return frame
+        return try finished(frame, columns: columns, predicate: predicate)
     }
 }
 

@@ -69,10 +69,8 @@ public struct JSONFrameSource: FrameSource {
         guard partitions.indices.contains(index) else {
             throw FrameOperationError.invalidArgument("Partition \(index) does not exist; the source has \(partitions.count).")
         }
-        let parsed = CSVFrameSource.parsedFields(schema, columns: columns, predicate: predicate)
+        let parsed = Self.fieldsToRead(schema, columns: columns, predicate: predicate)
         var frame = try JSONReader.read(partitions[index], schema: Schema(parsed), options: options)
-        if let predicate { frame = try frame.filter(where: predicate) }
-        if let columns, frame.columnNames != columns { frame = try frame.selecting(columns) }
-        return frame
+        return try finished(frame, columns: columns, predicate: predicate)
     }
 }

@@ -56,10 +56,9 @@ public struct ParquetFrameSource: FrameSource {
             throw FrameOperationError.invalidArgument("Partition \(index) does not exist; the source has \(partitions.count).")
         }
         let partition = partitions[index]
-        let needed = Self.neededFields(schema, columns: columns, predicate: predicate)
+        let needed = Self.fieldsToRead(schema, columns: columns, predicate: predicate)
         if let predicate, let conjunction = Self.statisticsTests(predicate), !partition.mayMatch([conjunction]) {
-            let kept = columns.map { Set($0) } ?? Set(schema.names)
-            return DataFrame(emptyWith: Schema(schema.fields.filter { kept.contains($0.name) }))
+            return try finished(DataFrame(emptyWith: Schema(needed)), columns: columns, predicate: nil)
         }
         var frame: DataFrame
         if needed.isEmpty {
@@ -67,17 +66,7 @@ public struct ParquetFrameSource: FrameSource {
         } else {
             frame = try ParquetReader.read(partition, schema: Schema(needed), options: options)
         }
-        if let predicate { frame = try frame.filter(where: predicate) }
-        if let columns, frame.columnNames != columns { frame = try frame.selecting(columns) }
-        return frame
-    }
-
-    /// The fields a read needs, in schema order: those in `columns` (all when `nil`) and those
-    /// `predicate` reads.
-    static func neededFields(_ schema: Schema, columns: [String]?, predicate: ColumnExpression?) -> [Schema.Field] {
-        guard let columns else { return schema.fields }
-        let needed = Set(columns).union(predicate?.columnNames ?? [])
-        return schema.fields.filter { needed.contains($0.name) }
+        return try finished(frame, columns: columns, predicate: predicate)
     }
 
     /// Statistics tests implied by `predicate`: the comparisons of a column with a literal that
