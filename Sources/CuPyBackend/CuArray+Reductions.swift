@@ -38,7 +38,7 @@ extension CuArray {
             }
             if axes.count == shape.count {
                 let threads = ReductionKernelGenerator.threadsPerBlock
-                let blocks = max(1, min((n + threads - 1) / threads, device.multiprocessorCount * 4))
+                let blocks = max(1, min((n + threads - 1) / threads, device.multiprocessorCount * 8))
                 let partials = try device.memoryPool.allocate(blocks * generator.accumulatorSize)
                 stream.hold(partials)
                 var first = KernelArguments()
