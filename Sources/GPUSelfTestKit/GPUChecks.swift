@@ -6,19 +6,29 @@ import Tessera
 
 /// The self-test's checks: each builds the same computation on "numpy" and on the GPU backend
 /// (registered as `label`) from the same inputs and compares the host copies.
-struct GPUChecks {
-    let label: String
-    let device: CUDADevice
+public struct GPUChecks {
+    /// The label the backend under test is registered as.
+    public let label: String
+    /// Its device.
+    public let device: CUDADevice
     /// The library paths the device was opened with (a second device handle without cuBLAS uses them).
-    var paths = CUDALibraryPaths()
+    public var paths = CUDALibraryPaths()
 
-    typealias Check = (String, () throws -> String?)
+    /// Checks of the backend registered as `label` on `device`.
+    public init(label: String, device: CUDADevice, paths: CUDALibraryPaths = CUDALibraryPaths()) {
+        self.label = label
+        self.device = device
+        self.paths = paths
+    }
+
+    /// A named check: nil when it passes, else why it failed.
+    public typealias Check = (String, () throws -> String?)
 
     // MARK: - Comparing
 
     /// Why `gpu` differs from `cpu`, or nil: same shape and dtype; integers and booleans equal;
     /// floats equal, or within `rtol` (relative to the largest magnitude) with NaN in the same places.
-    static func compare(_ gpu: NDArray, _ cpu: NDArray, rtol: Double = 0) -> String? {
+    public static func compare(_ gpu: NDArray, _ cpu: NDArray, rtol: Double = 0) -> String? {
         guard gpu.shape == cpu.shape else { return "shape \(gpu.shape), expected \(cpu.shape)" }
         guard gpu.dtype == cpu.dtype else { return "dtype \(gpu.dtype), expected \(cpu.dtype)" }
         if !gpu.dtype.isFloatingPoint {
@@ -74,7 +84,8 @@ struct GPUChecks {
 
     // MARK: - Checks
 
-    var all: [Check] { creation + elementwise + reductions + random + linearAlgebra + shapes + movement + failures }
+    /// Every check.
+    public var all: [Check] { creation + elementwise + reductions + random + linearAlgebra + shapes + movement + failures }
 
     var creation: [Check] {
         [
@@ -134,8 +145,24 @@ struct GPUChecks {
                 }
             }),
         ]
-        for op in UnaryOperation.allCases {
-            let exact: Set<UnaryOperation> = [.negate, .abs, .sqrt, .floor, .ceil, .logicalNot, .isnan, .isfinite]
+        checks.append(("logicalNot: NumPy's semantics for floats (NaN and fractions are true), the CPU's for integers", {
+            var values = try uniform([4_000], chunks: [4_000], low: -3, high: 3, seed: 16).toHost().toArray(Double.self)
+                .map { $0 > 0.5 ? 0 : $0 }     // some exact zeros
+            values[7] = .nan
+            let host = try NDArray(values)
+            let floats = try ChunkedArray.fromBlocks(shape: [values.count], chunks: [1_500], dtype: .float64, backend: "numpy",
+                                                     meta: NumPyEntrypoint.meta) { block in
+                try host.slice([StridedRange(start: block.offset[0], count: block.shape[0])])
+            }
+            let gpu = try floats.toBackend(label).apply(.logicalNot).toHost()
+            let expected = try NDArray(values.map { $0 == 0 })
+            let integers = try same([integers([1_000], chunks: [400], low: -3, high: 3, seed: 17, dtype: .int16)]) { x in
+                try x[0].apply(.logicalNot)
+            }
+            return Self.compare(gpu, expected) ?? integers
+        }))
+        for op in UnaryOperation.allCases where op != .logicalNot {
+            let exact: Set<UnaryOperation> = [.negate, .abs, .sqrt, .floor, .ceil, .isnan, .isfinite]
             checks.append(("unary \(op.rawValue) float64\(exact.contains(op) ? ", bit-identical" : "")", {
                 try same([uniform([4_000], chunks: [1_500], low: -3, high: 3, seed: 16)], rtol: exact.contains(op) ? 0 : 2e-15) { x in
                     try x[0].apply(op)
@@ -251,7 +278,9 @@ struct GPUChecks {
            let tiled = try? CuPyEntrypoint(device: device, label: noBLAS) {
             ChunkedArray.backends.register(tiled, as: noBLAS)
         }
-        for (name, backend) in [("cuBLAS or tiled", label), ("tiled kernel", noBLAS)] {
+        let backends = ChunkedArray.backends.labels.contains(noBLAS) && device.blas != nil
+            ? [("cuBLAS", label), ("tiled kernel", noBLAS)] : [(device.blas == nil ? "tiled kernel" : "cuBLAS", label)]
+        for (name, backend) in backends {
             let checker = GPUChecks(label: backend, device: device, paths: paths)
             checks.append(("matmul float64 (\(name))", {
                 try checker.same([uniform([300, 200], chunks: [128, 200], seed: 30), uniform([200, 170], chunks: [200, 64], seed: 31)],
