@@ -75,6 +75,15 @@ struct KernelCompilationTests {
         }
     }
 
+    @Test("A GPU newer than NVRTC knows gets PTX for the newest architecture NVRTC has; sm_90 gets a CUBIN")
+    func architectureFallback() throws {
+        let nvrtc = try #require(testNVRTC)
+        let future = try nvrtc.compile(CoreKernels.source, for: GPUArchitecture(major: 99, minor: 0))
+        #expect(future.format == .ptx)
+        #expect(future.architecture.number == nvrtc.supportedArchitectures.max())
+        #expect(try nvrtc.compile(RandomKernels.source, for: .hopper).format == .cubin)
+    }
+
     @Test("NVRTC reports its version and sm_90 among its architectures")
     func versionAndArchitectures() throws {
         let nvrtc = try #require(testNVRTC)
