@@ -218,6 +218,7 @@ struct GPUSelfTestOnEmulatorTests {
             }
         }
         #expect(checks.all.count > 80)
+        print("tessera-gpu-selftest: \(checks.all.count) checks, \(checks.all.count - failures.count) passed on the emulator")
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 }
