@@ -47,8 +47,11 @@ let package = Package(
         .executableTarget(name: "tessera-bench", dependencies: ["Tessera"], path: "Benchmarks", swiftSettings: strict),
         /// Checks every GPU operation against the CPU backend, and times it (docs/gpu.md); built with
         /// --static-swift-stdlib to run on a GPU machine without a Swift toolchain.
-        .executableTarget(name: "tessera-gpu-selftest", dependencies: ["Tessera", "CuPyBackend", "CUDARuntime", "NumPyBackend", "Backends"],
+        .executableTarget(name: "tessera-gpu-selftest", dependencies: ["GPUSelfTestKit", "Tessera", "CUDARuntime", "CuPyBackend", "Backends"],
                           path: "Sources/GPUSelfTest", swiftSettings: strict),
+        /// The self-test's checks and benchmarks, a library so the tests can run them on the CPU emulator.
+        .target(name: "GPUSelfTestKit", dependencies: ["Tessera", "CuPyBackend", "CUDARuntime", "NumPyBackend", "Backends"],
+                swiftSettings: strict),
 
         // MARK: - Tests
         .target(name: "TesseraTestSupport", dependencies: ["Tessera"], path: "Tests/TesseraTestSupport",
@@ -70,7 +73,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(
             name: "TesseraTests",
-            dependencies: ["Tessera", "TesseraTestSupport", "ExampleBackend", "CUDATestSupport"],
+            dependencies: ["Tessera", "TesseraTestSupport", "ExampleBackend", "CUDATestSupport", "GPUSelfTestKit"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

@@ -38,7 +38,7 @@ extension CuArray {
             }
             if axes.count == shape.count {
                 let threads = ReductionKernelGenerator.threadsPerBlock
-                let blocks = max(1, min((n + threads - 1) / threads, device.multiprocessorCount * 4))
+                let blocks = max(1, min((n + threads - 1) / threads, device.multiprocessorCount * 8))
                 let partials = try device.memoryPool.allocate(blocks * generator.accumulatorSize)
                 stream.hold(partials)
                 var first = KernelArguments()
@@ -68,7 +68,12 @@ extension CuArray {
                     arguments.append(Int64(reduced))
                     for output in outputs { arguments.append(output.pointer) }
                     appendInputs(&arguments)
-                    if reduced >= 128 {
+                    // One thread per output reads coalesced when the last axis is kept (neighbouring
+                    // threads, neighbouring elements) and there are outputs enough to fill the GPU;
+                    // otherwise a block per output, its threads striding through the reduced values.
+                    let lastKept = !axes.contains(shape.count - 1)
+                    let threadPerOutput = (lastKept && count >= 4 * ReductionKernelGenerator.threadsPerBlock) || reduced < 128
+                    if !threadPerOutput {
                         let threads = ReductionKernelGenerator.threadsPerBlock
                         try device.launch("tessera_reduce_axes_block", in: source,
                                           configuration: LaunchConfiguration(grid: (min(count, 1 << 20), 1, 1), block: (threads, 1, 1)),

@@ -15,6 +15,7 @@ import Glibc
 import Backends
 import CUDARuntime
 import CuPyBackend
+import GPUSelfTestKit
 import Tessera
 
 let arguments = Set(CommandLine.arguments.dropFirst())
@@ -24,8 +25,10 @@ if arguments.contains("--compile") {
 }
 
 let entrypoint: CuPyEntrypoint
+var paths = CUDALibraryPaths()
 do {
-    let (paths, ordinal) = try GPUSelfTest.configuredPaths()
+    let (configured, ordinal) = try GPUSelfTest.configuredPaths()
+    paths = configured
     entrypoint = try CuPyEntrypoint(device: CUDADevice.open(paths: paths, ordinal: ordinal))
 } catch {
     print("SKIP: the GPU backend is unavailable here: \(error)")
@@ -44,5 +47,5 @@ if arguments.contains("--bench") {
     }
 }
 
-let failures = GPUSelfTest(entrypoint: entrypoint).run()
+let failures = GPUSelfTest(entrypoint: entrypoint, paths: paths).run()
 exit(failures == 0 ? 0 : 1)

@@ -3,3 +3,5 @@
 @_exported import PandasBackend
 @_exported import FileFormats
 @_exported import TaskGraph
+@_exported import CUDARuntime
+@_exported import CuPyBackend

@@ -30,6 +30,8 @@ package final class EmulatedCompiler: KernelCompiler, Sendable {
 
     package init() {}
 
+    private static let compilations = Atomic<Int>(0)
+
     /// FNV-1a of the text: a stable file name.
     private static func hash(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -47,8 +49,11 @@ package final class EmulatedCompiler: KernelCompiler, Sendable {
         let name = Self.hash(text)
         let library = Self.cacheFolder.appendingPathComponent("\(name).so").path
         if !FileManager.default.fileExists(atPath: library) {
-            let file = Self.cacheFolder.appendingPathComponent("\(name)-\(getpid()).cpp")
-            let temporary = library + ".\(getpid()).tmp"
+            // Threads of one process may compile the same source at once (the kernel cache lets
+            // them race): every compilation writes files of its own and renames atomically.
+            let unique = "\(getpid())-\(Self.compilations.add(1, ordering: .relaxed).newValue)"
+            let file = Self.cacheFolder.appendingPathComponent("\(name)-\(unique).cpp")
+            let temporary = library + ".\(unique).tmp"
             do {
                 try text.write(to: file, atomically: true, encoding: .utf8)
                 let process = Process()

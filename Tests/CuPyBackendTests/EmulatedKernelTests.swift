@@ -231,6 +231,29 @@ struct EmulatedKernelTests {
     }
 }
 
+/// The matrix product through the cuBLAS code path, against a stub cuBLAS (a plain column-major
+/// GEMM in C): checks the row-major to column-major mapping of `CUBLAS.gemm` without a GPU.
+@Suite("Matmul through the cuBLAS path (stub cuBLAS on the emulator)",
+       .enabled(if: EmulatedCompiler.isAvailable && StubBLAS.path != nil, "no C or C++ compiler for the emulator and the stub"))
+struct CUBLASMappingTests {
+    @Test("Row-major products of non-square matrices, float64 and float32, match numpy", arguments: [DType.float64, .float32, .int16])
+    func products(_ dtype: DType) throws {
+        let path = try #require(StubBLAS.path)
+        let blas = try #require(CUBLAS(candidates: [path]))
+        let device = try CUDADevice(driver: EmulatedDriver(), compiler: EmulatedCompiler(), compilerDescription: "emulator", blas: blas)
+        let left = try NDArray((0..<35).map { Double($0 % 9) - 4 }, shape: [5, 7]).converted(to: dtype)
+        let right = try NDArray((0..<63).map { Double($0 % 11) - 5 }, shape: [7, 9]).converted(to: dtype)
+        let product = try CuArray.matmul(CuArray(left, on: device), CuArray(right, on: device)).toNDArray()
+        let expected = try left.tensordot(left, right, axes: ([1], [0])).toNDArray()
+        #expect(product.shape == [5, 9] && product.dtype == dtype)
+        #expect(EmulatedKernelTests.same(product, expected) == nil)
+        // An empty contraction is zeros, without calling cuBLAS.
+        let empty = try CuArray.matmul(CuArray(NDArray(zeros: [3, 0], dtype: dtype), on: device),
+                                       CuArray(NDArray(zeros: [0, 4], dtype: dtype), on: device)).toNDArray()
+        #expect(empty.toArray(Double.self) == [Double](repeating: 0, count: 12))
+    }
+}
+
 extension NDArray {
     /// The elements in reverse order (another operand with the same values).
     fileprivate func reversedCopy() throws -> NDArray {

@@ -5,6 +5,7 @@ import CuPyBackend
 import Foundation
 import NumPyBackend
 import TesseraTestSupport
+import GPUSelfTestKit
 import Testing
 @testable import Tessera
 
@@ -193,5 +194,40 @@ struct CuPyEmulatedTests {
         let back = try there.toBackend("numpy")
         #expect(back.backend == "numpy")
         #expect(try back.toHost().toArray(Double.self) == x.toHost().toArray(Double.self))
+    }
+}
+
+/// The GPU self-test's own checks, run on the CPU emulator: the harness that will run on the GPU
+/// machine is itself checked here, so that a GPU run measures the GPU.
+@Suite("The GPU self-test's checks on the CPU emulator",
+       .enabled(if: EmulatedDriver.device != nil, "no C++ compiler (c++) for the CUDA emulator"))
+struct GPUSelfTestOnEmulatorTests {
+    @Test("Every check of tessera-gpu-selftest passes")
+    func selfTestChecks() throws {
+        let device = try #require(EmulatedDriver.device)
+        let label = "cupy-selftest-emulated"
+        let entrypoint = try CuPyEntrypoint(device: device, label: label)
+        ChunkedArray.backends.register(entrypoint, as: label)
+        let checks = GPUChecks(label: label, device: device)
+        var failures: [String] = []
+        for (name, check) in checks.all {
+            do {
+                if let problem = try check() { failures.append("\(name): \(problem)") }
+            } catch {
+                failures.append("\(name): threw \(error)")
+            }
+        }
+        #expect(checks.all.count > 80)
+        print("tessera-gpu-selftest: \(checks.all.count) checks, \(checks.all.count - failures.count) passed on the emulator")
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+}
+
+extension GPUSelfTestOnEmulatorTests {
+    @Test("The benchmark harness runs (small sizes, on the emulator)")
+    func benchmarkHarness() throws {
+        let device = try #require(EmulatedDriver.device)
+        let label = "cupy-bench-emulated"
+        try GPUBenchmarks(entrypoint: CuPyEntrypoint(device: device, label: label)).run(quick: true, label: label)
     }
 }

@@ -17,15 +17,16 @@ enum CUDAPrelude {
     typedef unsigned long long u64;
     // An n-d index map (at most 8 axes): extents, and the element strides they step through.
     struct TesseraIndex { i64 ndim; i64 extent[8]; i64 stride[8]; };
-    // Offset of the flat row-major position `flat` of the extents, through the strides.
+    // Offset of the flat row-major position `flat` of the extents, through the strides: one
+    // 64-bit division per axis but the outermost (none for the common merged 1-d map).
     __device__ __forceinline__ i64 t_offset(const TesseraIndex& m, i64 flat) {
         i64 offset = 0;
-        for (int axis = (int)m.ndim - 1; axis >= 0; --axis) {
-            const i64 e = m.extent[axis];
-            offset += (flat % e) * m.stride[axis];
-            flat /= e;
+        for (int axis = (int)m.ndim - 1; axis > 0; --axis) {
+            const i64 e = m.extent[axis], q = flat / e;
+            offset += (flat - q * e) * m.stride[axis];
+            flat = q;
         }
-        return offset;
+        return m.ndim > 0 ? offset + flat * m.stride[0] : 0;
     }
     // Int64(truncatingIfNeeded: Double): NaN is 0, out-of-range values saturate.
     __device__ __forceinline__ i64 t_f2i(double v) {

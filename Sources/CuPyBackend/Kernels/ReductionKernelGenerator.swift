@@ -10,8 +10,8 @@ import CUDARuntime
 /// | --- | --- |
 /// | `tessera_reduce_all_partial` | every axis reduced: grid-stride, one accumulator per block |
 /// | `tessera_reduce_all_final` | one block merges the per-block accumulators into the result |
-/// | `tessera_reduce_axes_block` | some axes reduced, long reductions: one block per output element |
-/// | `tessera_reduce_axes_thread` | some axes reduced, short reductions: one thread per output element |
+/// | `tessera_reduce_axes_block` | some axes reduced, the last among them or few outputs: one block per output element |
+/// | `tessera_reduce_axes_thread` | some axes reduced, the last kept and many outputs, or short reductions: one thread per output (coalesced) |
 ///
 /// Accumulators: doubles for floating-point values, wrapping 64-bit integers otherwise (unsigned
 /// comparisons for `uint64`), a count of non-NaN values for `count`, and (count, mean, M2) merged

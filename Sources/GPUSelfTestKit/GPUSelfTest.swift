@@ -10,11 +10,20 @@ import Tessera
 
 /// The GPU self-test: every operation of the "cupy" backend against the "numpy" backend on the
 /// same inputs, printing `PASS name` or `FAIL name: why`.
-struct GPUSelfTest {
-    let entrypoint: CuPyEntrypoint
+public struct GPUSelfTest {
+    /// The backend under test.
+    public let entrypoint: CuPyEntrypoint
+    /// The library paths its device was opened with.
+    public let paths: CUDALibraryPaths
+
+    /// A self-test of `entrypoint`, whose device was opened with `paths`.
+    public init(entrypoint: CuPyEntrypoint, paths: CUDALibraryPaths) {
+        self.entrypoint = entrypoint
+        self.paths = paths
+    }
 
     /// The library paths and device the environment names (as the "cupy" entrypoint reads them).
-    static func configuredPaths() throws -> (CUDALibraryPaths, Int) {
+    public static func configuredPaths() throws -> (CUDALibraryPaths, Int) {
         let environment = ProcessInfo.processInfo.environment
         let paths = CUDALibraryPaths(driver: environment["TESSERA_CUDA__LIBCUDA"], nvrtc: environment["TESSERA_CUDA__LIBNVRTC"],
                                      cublas: environment["TESSERA_CUDA__LIBCUBLAS"])
@@ -23,7 +32,7 @@ struct GPUSelfTest {
 
     /// Compiles every kernel module the backend can generate (representative set) to CUBIN for
     /// sm_90 and the device's architecture if one is present; returns the exit code.
-    static func compileAll() -> Int32 {
+    public static func compileAll() -> Int32 {
         do {
             let (paths, _) = try configuredPaths()
             let nvrtc = try NVRTC(paths: paths)
@@ -45,9 +54,8 @@ struct GPUSelfTest {
         }
     }
 
-    /// Runs every check; returns the number of failures.
-    func run() -> Int {
-        let label = "cupy"
+    /// Runs every check, with the backend registered as `label`; returns the number of failures.
+    public func run(label: String = "cupy") -> Int {
         ChunkedArray.backends.register(entrypoint, as: label)
         var failures = 0
         var passes = 0
@@ -65,7 +73,6 @@ struct GPUSelfTest {
                 print("FAIL \(name): threw \(error)")
             }
         }
-        let paths = (try? Self.configuredPaths().0) ?? CUDALibraryPaths()
         let checks = GPUChecks(label: label, device: entrypoint.device, paths: paths)
         for (name, body) in checks.all { check(name, body) }
         let stats = entrypoint.device.memoryPool.statistics

@@ -8,8 +8,12 @@ import Tessera
 /// The self-test's benchmarks, one JSON line each: the GPU backend on large arrays (elementwise
 /// chain, sum, standard normals, matmul) with the CPU backend's time on the same work where that
 /// is quick enough, and the device's copy bandwidth for reference.
-struct GPUBenchmarks {
-    let entrypoint: CuPyEntrypoint
+public struct GPUBenchmarks {
+    /// The backend to time.
+    public let entrypoint: CuPyEntrypoint
+
+    /// Benchmarks of `entrypoint`.
+    public init(entrypoint: CuPyEntrypoint) { self.entrypoint = entrypoint }
 
     /// Median and minimum milliseconds of `runs` runs after one warm-up (which compiles kernels).
     private func time(runs: Int = 5, _ body: () throws -> Void) throws -> (median: Double, min: Double) {
@@ -36,17 +40,17 @@ struct GPUBenchmarks {
         return String(scaled)
     }
 
-    /// Runs every benchmark; `quick` uses small sizes (to check the harness itself).
-    func run(quick: Bool) throws {
-        let label = "cupy"
+    /// Runs every benchmark with the backend registered as `label`; `quick` uses small sizes (to
+    /// check the harness itself).
+    public func run(quick: Bool, label: String = "cupy") throws {
         ChunkedArray.backends.register(entrypoint, as: label)
         let device = entrypoint.device
-        let n = quick ? 1 << 20 : 1 << 27            // 134 M float64 = 1 GiB per array
-        let chunk = quick ? 1 << 18 : 1 << 24        // 128 MiB chunks
+        let n = quick ? 1 << 16 : 1 << 27            // 134 M float64 = 1 GiB per array
+        let chunk = quick ? 1 << 14 : 1 << 24        // 128 MiB chunks
         emit("device", [("summary", "\"\(device.summary)\"")])
 
         // Device-to-device copy bandwidth (bytes read + written).
-        let bytes = quick ? 64 << 20 : 2 << 30
+        let bytes = quick ? 1 << 20 : 2 << 30
         let source = try device.memoryPool.allocate(bytes)
         let target = try device.memoryPool.allocate(bytes)
         var copyTimes: [Double] = []
@@ -77,7 +81,7 @@ struct GPUBenchmarks {
                                      ("min_ms", number(normals.min)),
                                      ("ns_per_element", number(normals.median * 1e6 / Double(size)))])
             for dtype in [DType.float64, .float32] {
-                let m = onCPU ? (quick ? 256 : 1_024) : (quick ? 512 : 8_192)
+                let m = onCPU ? (quick ? 64 : 1_024) : (quick ? 128 : 8_192)
                 let x = try Config.set(["array.backend": .string(backend)]) {
                     try ChunkedArray.random.defaultRNG(seed: 11).uniform(shape: [m, m], chunks: [m, m], dtype: dtype).persist()
                 }
