@@ -37,7 +37,7 @@ extension ChunkedArray {
         let partialName = LayerName.unique("\(prefix)-partial")
         let combineName = LayerName.unique("\(prefix)-combine")
         let finalName = LayerName.unique("\(prefix)-aggregate")
-        let inputNames = inputs.map(\.name)
+        let inputNames = inputs.map(\.array.name)
         let outputDType = operation.resultType(inputType)
 
         let totalPartials = counts.reduce(1, *)
@@ -51,10 +51,7 @@ extension ChunkedArray {
         let partialLayer = Layer(name: partialName, dependencies: inputNames, taskCount: totalPartials,
                                  summary: "\(prefix) of " + expression.formula) {
             BlockGrid.indices(counts).map { index in
-                let dependencies = inputs.map { input in
-                    input.shape == shape ? TaskKey(input.name, index)
-                                         : TaskKey(input.name, [Int](repeating: 0, count: input.ndim))
-                }
+                let dependencies = inputs.map { $0.key(forOutput: index, outputShape: shape) }
                 return GraphTask(TaskKey(partialName, index), dependencies: dependencies, label: partialLabel) {
                     values in try reduceBlock(values, index)
                 }
@@ -117,7 +114,7 @@ extension ChunkedArray {
             }
             return tasks
         }
-        let partials = HighLevelGraph(adding: partialLayer, to: inputs.map(\.graph))
+        let partials = HighLevelGraph(adding: partialLayer, to: inputs.map(\.array.graph))
         let graph = HighLevelGraph(adding: treeLayer, to: [partials])
         return ChunkedArray(shape: outShape, chunks: outChunks, dtype: outputDType, meta: meta, graph: graph,
                             name: finalName)

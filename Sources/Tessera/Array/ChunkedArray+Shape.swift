@@ -34,6 +34,19 @@ extension ChunkedArray {
         guard permutation.sorted() == Array(0..<ndim) else {
             throw ShapeError.invalidArgument("\(permutation) is not a permutation of the \(ndim) axes.")
         }
+        if permutation == Array(0..<ndim) { return self }
+        let outShape = permutation.map { shape[$0] }
+        let outChunks = permutation.map { chunks[$0] }
+        // A view: blocks are read transposed by whatever consumes them (an elementwise operation or
+        // a reduction reads them in place; anything else gets a transposed copy of each block).
+        let view = asFused
+        if view.inputs.allSatisfy({ $0.array.ndim == ndim && $0.viewShape == shape }) {
+            let inputs = view.inputs.map { input in
+                FusedInput(input.array, permutation: permutation.map { (input.permutation ?? Array(0..<ndim))[$0] })
+            }
+            let fused = FusedElementwise(expression: view.expression.permutingInputs(permutation), inputs: inputs)
+            return Self.fromFused(fused, shape: outShape, chunks: outChunks, meta: meta)
+        }
         let source = self
         return ChunkedArray.derived(
             from: [source], shape: permutation.map { shape[$0] }, chunks: permutation.map { chunks[$0] }, dtype: dtype,

@@ -91,12 +91,55 @@ public struct ArrayMeta: Sendable {
     public var chunkType: String { String(describing: type(of: chunk)) }
 }
 
-/// An elementwise expression over materialised arrays with identical chunks.
+/// An elementwise expression over materialised arrays, each read through a view that broadcasts
+/// it (NumPy's rules) to the result and may permute its axes.
 struct FusedElementwise: Sendable {
     /// The expression; input `k` is `inputs[k]`.
     let expression: ElementwiseExpression
     /// The arrays read by the expression (none of which is itself fused).
-    let inputs: [ChunkedArray]
+    let inputs: [FusedInput]
+}
+
+/// One input of a fused expression: a materialised array, read with its axes permuted or not.
+///
+/// Along each axis that it does not broadcast, the (permuted) array has the result's chunks, so
+/// block `index` of the result reads exactly one block of it.
+struct FusedInput: Sendable {
+    /// The array.
+    let array: ChunkedArray
+    /// Axis `i` of the view is axis `permutation[i]` of the array; `nil` for the identity.
+    let permutation: [Int]?
+
+    init(_ array: ChunkedArray, permutation: [Int]? = nil) {
+        self.array = array
+        self.permutation = permutation == Array(0..<array.ndim) ? nil : permutation
+    }
+
+    /// Identifies the view: the same array read the same way.
+    var identity: String { "\(array.name)/\(permutation ?? [])" }
+
+    /// The leaf that reads this input as input number `k` of an expression.
+    func leaf(_ k: Int) -> ElementwiseExpression {
+        if let permutation { return .permutedInput(k, array.dtype, permutation: permutation) }
+        return .input(k, array.dtype)
+    }
+
+    /// The view's shape: the array's shape, permuted.
+    var viewShape: [Int] { permutation.map { $0.map { array.shape[$0] } } ?? array.shape }
+
+    /// The key of the block of the array that block `index` of a result of `shape` reads.
+    func key(forOutput index: [Int], outputShape shape: [Int]) -> TaskKey {
+        let view = viewShape
+        let lead = shape.count - view.count
+        var viewIndex = [Int](repeating: 0, count: view.count)
+        for axis in 0..<view.count where axis + lead >= 0 && view[axis] == shape[axis + lead] && view[axis] != 1 {
+            viewIndex[axis] = index[axis + lead]
+        }
+        guard let permutation else { return array.key(viewIndex) }
+        var source = [Int](repeating: 0, count: view.count)
+        for (axis, original) in permutation.enumerated() { source[original] = viewIndex[axis] }
+        return array.key(source)
+    }
 }
 
 /// Helpers for grids of blocks.
