@@ -83,6 +83,26 @@ extension NDArray: ArrayChunk {
     /// Percentiles of all elements.
     public func percentile(_ q: [Double]) throws -> any ArrayChunk { try percentiles(q) }
 
+    /// Percentiles along `axis`.
+    public func percentile(_ q: [Double], axis: Int) throws -> any ArrayChunk { try percentiles(q, axis: axis) }
+
+    /// Running sums or products along `axis`.
+    public func cumulative(_ operation: ReductionOperation, axis: Int) throws -> any ArrayChunk {
+        try cumulative(operation, axis: axis) as NDArray
+    }
+
+    /// Sorted along `axis`, NaN last.
+    public func sorted(axis: Int) throws -> any ArrayChunk { try sortedAlong(axis) }
+
+    /// The sorted distinct elements.
+    public func unique() throws -> any ArrayChunk { try uniqueValues() }
+
+    /// The elements at `indices` along `axis`.
+    public func take(_ indices: [Int], axis: Int) throws -> any ArrayChunk { try taking(indices, axis: axis) }
+
+    /// The elements where `mask` is true.
+    public func compress(_ mask: any ArrayChunk) throws -> any ArrayChunk { try compressed(by: mask.toNDArray()) }
+
     /// A strided selection.
     public func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk { try sliced(ranges) }
 

@@ -45,6 +45,20 @@ extension ArrayChunk {
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func percentile(_ q: [Double]) throws -> any ArrayChunk { throw missing("percentile") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func percentile(_ q: [Double], axis: Int) throws -> any ArrayChunk { throw missing("percentile") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func cumulative(_ operation: ReductionOperation, axis: Int) throws -> any ArrayChunk {
+        throw missing("cum" + operation.rawValue)
+    }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func sorted(axis: Int) throws -> any ArrayChunk { throw missing("sort") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func unique() throws -> any ArrayChunk { throw missing("unique") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func take(_ indices: [Int], axis: Int) throws -> any ArrayChunk { throw missing("take") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
+    public func compress(_ mask: any ArrayChunk) throws -> any ArrayChunk { throw missing("boolean indexing") }
+    /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk { throw missing("slicing") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func transposed(_ permutation: [Int]) throws -> any ArrayChunk { throw missing("transpose") }

@@ -66,6 +66,21 @@ public protocol ArrayChunk: Sendable, CustomStringConvertible {
     /// The `q`-th percentiles (0...100) of this chunk's elements, linear interpolation (`percentile_lookup`).
     func percentile(_ q: [Double]) throws -> any ArrayChunk
 
+    /// The `q`-th percentiles (0...100) along `axis`, linear interpolation: the result's first
+    /// axis has one entry per `q`, followed by the other axes (as `np.percentile(x, q, axis)`).
+    func percentile(_ q: [Double], axis: Int) throws -> any ArrayChunk
+    /// Running sums or products along `axis` (`operation` is `.sum`, `.prod`, `.nansum` or
+    /// `.nanprod`), in the dtype NumPy's `cumsum`/`cumprod` give.
+    func cumulative(_ operation: ReductionOperation, axis: Int) throws -> any ArrayChunk
+    /// The elements sorted along `axis`, NaN last (`np.sort`).
+    func sorted(axis: Int) throws -> any ArrayChunk
+    /// The distinct elements, sorted, as a 1-d chunk (`np.unique`).
+    func unique() throws -> any ArrayChunk
+    /// The elements at `indices` (each in `0..<shape[axis]`) along `axis` (`np.take`).
+    func take(_ indices: [Int], axis: Int) throws -> any ArrayChunk
+    /// The elements where the boolean chunk `mask` (same shape) is true, row-major, as a 1-d chunk.
+    func compress(_ mask: any ArrayChunk) throws -> any ArrayChunk
+
     /// The elements of this chunk in `ranges` (one per axis).
     func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk
     /// This chunk with axes permuted: result axis `i` is axis `permutation[i]`.

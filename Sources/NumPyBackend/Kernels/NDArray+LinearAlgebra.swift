@@ -62,21 +62,4 @@ extension NDArray {
         let right = try b.transposedCopy(axesB + freeB).reshapedView([summed, freeB.map { b.shape[$0] }.reduce(1, *)])
         return try matmul(left, right).reshapedView(freeA.map { a.shape[$0] } + freeB.map { b.shape[$0] })
     }
-
-    /// The `q`-th percentiles (0...100) of all elements, with linear interpolation (NumPy's default).
-    package func percentiles(_ q: [Double]) throws -> NDArray {
-        guard q.allSatisfy({ $0 >= 0 && $0 <= 100 }) else {
-            throw ShapeError.invalidArgument("Percentiles must be between 0 and 100, got \(q).")
-        }
-        let values = toArray(Double.self).sorted { $0 < $1 || ($1.isNaN && !$0.isNaN) }
-        guard !values.isEmpty else { return try NDArray(q.map { _ in Double.nan }, shape: [q.count]) }
-        let results = q.map { p -> Double in
-            let position = p / 100 * Double(values.count - 1)
-            let lower = Int(position.rounded(.down))
-            let upper = Swift.min(lower + 1, values.count - 1)
-            let fraction = position - Double(lower)
-            return values[lower] + (values[upper] - values[lower]) * fraction
-        }
-        return try NDArray(results, shape: [q.count])
-    }
 }

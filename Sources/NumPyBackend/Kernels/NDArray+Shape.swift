@@ -44,58 +44,16 @@ extension NDArray {
     }
 
     /// A row-major copy with axes permuted: result axis `i` is axis `permutation[i]`.
+    ///
+    /// The tile evaluator reads the input through the permuted view in cache-sized 2-d tiles, so
+    /// both sides of a 2-d transpose stay in cache.
     package func transposedCopy(_ permutation: [Int]) throws -> NDArray {
         guard permutation.sorted() == Array(0..<shape.count) else {
             throw ShapeError.invalidArgument("\(permutation) is not a permutation of the \(shape.count) axes.")
         }
         if permutation == Array(0..<shape.count) { return self }
-        let outShape = permutation.map { shape[$0] }
-        let result = NDArray(uninitializedShape: outShape, dtype: dtype)
-        guard result.count > 0 else { return result }
-        let sourceStrides = strides
-        let permutedStrides = permutation.map { sourceStrides[$0] }
-        func copy<T>(_: T.Type) {
-            let source = UnsafeRawPointer(storage.bytes).assumingMemoryBound(to: T.self)
-            let target = result.storage.bytes.assumingMemoryBound(to: T.self)
-            if outShape.count == 2 {
-                // Blocked 2-d transpose keeps both sides in cache.
-                let rows = outShape[0], cols = outShape[1]
-                let rs = permutedStrides[0], cs = permutedStrides[1]
-                let block = 32
-                var i0 = 0
-                while i0 < rows {
-                    var j0 = 0
-                    while j0 < cols {
-                        for i in i0..<Swift.min(i0 + block, rows) {
-                            for j in j0..<Swift.min(j0 + block, cols) { target[i * cols + j] = source[i * rs + j * cs] }
-                        }
-                        j0 += block
-                    }
-                    i0 += block
-                }
-                return
-            }
-            var index = [Int](repeating: 0, count: outShape.count)
-            for flat in 0..<result.count {
-                var offset = 0
-                for axis in 0..<outShape.count { offset += index[axis] * permutedStrides[axis] }
-                target[flat] = source[offset]
-                var axis = outShape.count - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    if index[axis] < outShape[axis] { break }
-                    index[axis] = 0
-                    axis -= 1
-                }
-            }
-        }
-        switch dtype.itemSize {
-        case 1: copy(UInt8.self)
-        case 2: copy(UInt16.self)
-        case 4: copy(UInt32.self)
-        default: copy(UInt64.self)
-        }
-        return result
+        return try NDArray.evaluate(.permutedInput(0, dtype, permutation: permutation), inputs: [self],
+                                    shape: permutation.map { shape[$0] })
     }
 
     /// The same elements with a new shape of the same size (no copy).

@@ -13,6 +13,15 @@ extension ChunkedArray {
         let config = try Config.resolved()
         let target = try spec.resolve(shape: shape, dtype: dtype, limitBytes: config.chunkSizeBytes)
         if target == chunks { return self }
+        if let blockMaker {
+            return Self.generated(shape: shape, chunks: target, dtype: dtype, meta: meta, prefix: "rechunk",
+                                  regenerable: true,
+                                  makeBlock: blockMaker)
+        }
+        if let fused, fused.inputs.isEmpty {
+            // A constant: the same expression over the new blocks.
+            return Self.fromFused(fused, shape: shape, chunks: target, meta: meta)
+        }
         let ranges = target.map { blocks in
             zip(BlockGrid.boundaries(blocks), BlockGrid.boundaries(blocks).dropFirst()).map { $0..<$1 }
         }
@@ -59,46 +68,9 @@ extension ChunkedArray {
             compute: { _, inputs in try inputs[0].transposed(permutation) })
     }
 
-    /// The elements in the given ranges, one per axis (axes not given are taken whole).
-    ///
-    /// ```swift
-    /// let corner = try a[0..<100, 5..<10]
-    /// ```
-    ///
-    /// - Throws: ``ShapeError/indexOutOfRange(axis:index:length:)`` for a range outside its axis.
-    public subscript(_ ranges: Range<Int>...) -> ChunkedArray {
-        get throws { try slice(ranges) }
-    }
-
-    /// The elements in the given ranges, one per leading axis.
-    public func slice(_ ranges: [Range<Int>]) throws -> ChunkedArray {
-        guard ranges.count <= ndim else {
-            throw ShapeError.invalidArgument("Too many indices: \(ranges.count) for an array of \(ndim) dimensions.")
-        }
-        let full = ranges + shape.dropFirst(ranges.count).map { 0..<$0 }
-        for (axis, range) in full.enumerated() where range.lowerBound < 0 || range.upperBound > shape[axis] {
-            throw ShapeError.indexOutOfRange(axis: axis, index: "\(range.lowerBound)..<\(range.upperBound)",
-                                             length: shape[axis])
-        }
-        // Output blocks follow the input blocks' boundaries inside the selection.
-        let outRanges: [[Range<Int>]] = full.enumerated().map { axis, range in
-            let bounds = BlockGrid.boundaries(chunks[axis])
-            var pieces: [Range<Int>] = []
-            for (start, end) in zip(bounds, bounds.dropFirst()) {
-                let low = Swift.max(start, range.lowerBound), high = Swift.min(end, range.upperBound)
-                if low < high { pieces.append(low..<high) }
-            }
-            return pieces.isEmpty ? [range.lowerBound..<range.lowerBound] : pieces
-        }
-        let outChunks = outRanges.map { $0.map(\.count) }
-        return gather(chunks: outChunks, prefix: "getitem") { index in
-            zip(outRanges, index).map { StridedRange(start: $0[$1].lowerBound, count: $0[$1].count) }
-        }
-    }
-
     /// An array with blocks `chunks` whose block `index` holds the elements `region(index)` of
     /// this array (step 1), assembled from the blocks they overlap.
-    private func gather(chunks outChunks: [[Int]], prefix: String,
+    func gather(chunks outChunks: [[Int]], prefix: String,
                         region: @escaping @Sendable ([Int]) -> [StridedRange]) -> ChunkedArray {
         let source = self
         let bounds = chunks.map(BlockGrid.boundaries)

@@ -29,6 +29,10 @@ public struct ChunkedArray: Sendable {
     /// For an elementwise result: the expression over materialised inputs, so that later
     /// elementwise operations and reductions fuse with it.
     let fused: FusedElementwise?
+    /// For an array whose blocks are a pure function of their position (`arange`, `fromArray`):
+    /// that function, so a rechunk or a slice makes the new blocks directly instead of cutting
+    /// and joining old ones.
+    let blockMaker: BlockMaker?
 
     /// The backend label, for example `"numpy"`.
     public var backend: String { meta.backend }
@@ -50,7 +54,7 @@ public struct ChunkedArray: Sendable {
 
     /// Makes an array from its parts; used by backends and operations.
     init(shape: [Int], chunks: [[Int]], dtype: DType, meta: ArrayMeta, graph: HighLevelGraph, name: String,
-                 fused: FusedElementwise? = nil) {
+                 fused: FusedElementwise? = nil, blockMaker: BlockMaker? = nil) {
         self.shape = shape
         self.chunks = chunks
         self.dtype = dtype
@@ -58,6 +62,7 @@ public struct ChunkedArray: Sendable {
         self.graph = graph
         self.name = name
         self.fused = fused
+        self.blockMaker = blockMaker
     }
 
     /// The task key of the block at `index`.
@@ -90,6 +95,9 @@ public struct ArrayMeta: Sendable {
     /// The name of the chunk type, for example `"NDArray"`.
     public var chunkType: String { String(describing: type(of: chunk)) }
 }
+
+/// Makes any block of an array from its position alone (see ``ChunkedArray/blockMaker``).
+typealias BlockMaker = @Sendable (BlockInfo) throws -> any ArrayChunk
 
 /// An elementwise expression over materialised arrays, each read through a view that broadcasts
 /// it (NumPy's rules) to the result and may permute its axes.

@@ -43,17 +43,25 @@ public struct NumPyEntrypoint: ArrayBackendEntrypoint {
         let blocks = try chunks.resolve(shape: [length], dtype: dtype, limitBytes: config.chunkSizeBytes)
         let integral = [start, stop, step].allSatisfy { if case .double = $0 { false } else { true } }
         return ChunkedArray.generated(shape: [length], chunks: blocks, dtype: dtype,
-                                      meta: ArrayMeta(backend: Self.label, chunk: Self.meta), prefix: "arange") { block in
+                                      meta: ArrayMeta(backend: Self.label, chunk: Self.meta), prefix: "arange",
+                                      regenerable: true) { block in
             let first = block.offset[0]
             let n = block.shape[0]
+            // Written straight into the block's storage (one pass, no intermediate Swift array).
             if integral {
                 let s = start.int64Value, d = step.int64Value
-                let values = (0..<n).map { s &+ Int64(first + $0) &* d }
-                return try NDArray(values, shape: [n]).converted(to: dtype)
+                let values = NDArray(uninitializedShape: [n], dtype: .int64)
+                values.withUnsafeMutableElements(as: Int64.self) { out in
+                    for k in 0..<n { out[k] = s &+ Int64(first + k) &* d }
+                }
+                return try values.converted(to: dtype)
             }
             let s = start.doubleValue, d = step.doubleValue
-            let values = (0..<n).map { s + Double(first + $0) * d }
-            return try NDArray(values, shape: [n]).converted(to: dtype)
+            let values = NDArray(uninitializedShape: [n], dtype: .float64)
+            values.withUnsafeMutableElements(as: Double.self) { out in
+                for k in 0..<n { out[k] = s + Double(first + k) * d }
+            }
+            return try values.converted(to: dtype)
         }
     }
 
