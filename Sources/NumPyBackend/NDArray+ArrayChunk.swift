@@ -61,6 +61,11 @@ extension NDArray: ArrayChunk {
         try NDArray.tensordot(a.toNDArray(), b.toNDArray(), axes: axes)
     }
 
+    /// `np.einsum`.
+    public func einsum(_ subscripts: String, _ operands: [any ArrayChunk]) throws -> any ArrayChunk {
+        try NDArray.einsum(subscripts, operands.map { try $0.toNDArray() })
+    }
+
     /// Element counts along `axes`.
     public func numel(axes: [Int], keepdims: Bool) throws -> any ArrayChunk {
         let axes = try NDArray.normalizeAxes(axes, ndim: ndim)
@@ -92,12 +97,15 @@ extension NDArray: ArrayChunk {
     }
 
     /// Sorted along `axis`, NaN last.
+    @_disfavoredOverload
     public func sorted(axis: Int) throws -> any ArrayChunk { try sortedAlong(axis) }
 
     /// The sorted distinct elements.
+    @_disfavoredOverload
     public func unique() throws -> any ArrayChunk { try uniqueValues() }
 
     /// The elements at `indices` along `axis`.
+    @_disfavoredOverload
     public func take(_ indices: [Int], axis: Int) throws -> any ArrayChunk { try taking(indices, axis: axis) }
 
     /// The elements where `mask` is true.
@@ -107,11 +115,14 @@ extension NDArray: ArrayChunk {
     public func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk { try sliced(ranges) }
 
     /// The axes permuted.
+    @_disfavoredOverload
     public func transposed(_ permutation: [Int]) throws -> any ArrayChunk { try transposedCopy(permutation) }
 
     /// A new shape.
+    @_disfavoredOverload
     public func reshaped(_ shape: [Int]) throws -> any ArrayChunk { try reshapedView(shape) }
 
     /// Converted elements.
+    @_disfavoredOverload
     public func astype(_ dtype: DType) throws -> any ArrayChunk { try converted(to: dtype) }
 }
