@@ -78,3 +78,11 @@ final class BLASLibrary: @unchecked Sendable {
     static let noTranspose: Int32 = 111
     static let transpose: Int32 = 112
 }
+
+extension NDArray {
+    /// What computes floating-point matrix products now: the BLAS library `array.blas` selects
+    /// (for example `"BLAS (libopenblas.so.0)"`), or `"Tessera's Swift kernel"` when none loads.
+    public static var matrixProductEngine: String {
+        BLASLibrary.current.map { "BLAS (\($0.name))" } ?? "Tessera's Swift kernel"
+    }
+}

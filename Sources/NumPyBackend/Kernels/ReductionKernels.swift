@@ -64,9 +64,19 @@ struct AxisLayout {
         for o in 0..<outer {
             let target = out + o * inner
             target.update(repeating: identity, count: inner)
-            for r in 0..<reduced {
+            // Four source rows per pass over the output row: a quarter of the traffic to it,
+            // and the same order of operations as one row at a time.
+            var r = 0
+            while r + 4 <= reduced {
+                let s0 = x + (o * reduced + r) * inner
+                let (s1, s2, s3) = (s0 + inner, s0 + 2 * inner, s0 + 3 * inner)
+                for i in 0..<inner { target[i] = combine(combine(combine(combine(target[i], s0[i]), s1[i]), s2[i]), s3[i]) }
+                r += 4
+            }
+            while r < reduced {
                 let source = x + (o * reduced + r) * inner
                 for i in 0..<inner { target[i] = combine(target[i], source[i]) }
+                r += 1
             }
         }
     }

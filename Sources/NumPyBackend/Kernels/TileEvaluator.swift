@@ -20,6 +20,10 @@ import Foundation
 struct TileEvaluator {
     /// Elements per tile: 1024 doubles are 8 KiB, so a dozen registers fit in L1.
     static let tileSize = 1024
+    /// Elements from which a transposed 2-d input is copied contiguous before evaluation.
+    static let stagingThreshold = 1 << 14
+    /// Rows of a band when an operand is read across rows (see ``forEachTile(_:)``).
+    static let panelRows = 128
 
     /// Where an instruction's values live for the current tile.
     enum Register {
@@ -69,6 +73,8 @@ struct TileEvaluator {
     /// Whether every view is contiguous (or a scalar), so tiles are flat runs.
     private var isFlat = true
     private var tileRows = 1
+    /// Rows walked together (all of them unless an operand is read across rows).
+    private var panelRows = Int.max
     private var tileColumns = TileEvaluator.tileSize
     private var floatTiles: UnsafeMutablePointer<Double>
     private var integerTiles: UnsafeMutablePointer<Int64>
@@ -161,7 +167,17 @@ struct TileEvaluator {
         guard k >= 0, k < inputs.count else {
             throw ShapeError.invalidArgument("The expression reads input \(k) but \(inputs.count) were given.")
         }
-        let array = inputs[k]
+        var array = inputs[k]
+        var permutation = permutation
+        // A transposed matrix the size of a block is first transposed into a contiguous copy by a
+        // kernel that reads the source in long runs: reading it across rows tile by tile would
+        // touch a new cache line and page for nearly every element, which the hardware
+        // prefetcher cannot follow.
+        if permutation == [1, 0], array.ndim == 2, array.count >= Self.stagingThreshold,
+           Array(outputShape.suffix(2)) == [array.shape[1], array.shape[0]] {
+            array = array.transposed2D()
+            permutation = nil
+        }
         var shape = array.shape
         var strides = array.strides
         if let permutation {
@@ -220,8 +236,10 @@ struct TileEvaluator {
         let rows = ndim >= 2 ? merged[ndim - 2] : 1
         let columns = merged[ndim - 1]
         let acrossRows = views.contains { $0.scalar == nil && $0.strides[ndim - 1] != 0 && $0.strides[ndim - 1] != 1 }
-        tileColumns = Swift.min(columns, acrossRows ? 128 : Self.tileSize)
+        tileColumns = Swift.min(columns, acrossRows ? 32 : Self.tileSize)
         tileRows = Swift.max(1, Swift.min(rows, Self.tileSize / tileColumns))
+        panelRows = acrossRows ? Swift.max(tileRows, Self.panelRows) : Int.max
+        if !acrossRows { panelRows = rows }
     }
 
     // MARK: - Walking the output
@@ -256,19 +274,27 @@ struct TileEvaluator {
                     viewOffsets[v] = offset
                 }
                 let outputBase = outer * rows * columns
-                var r0 = 0
-                while r0 < rows {
-                    let tr = Swift.min(tileRows, rows - r0)
+                // Bands of `panelRows` rows, walked column strip by column strip: a transposed
+                // operand is then read in runs of a band's length, long enough for the hardware
+                // prefetcher, while the band of the other operands stays in the L2 cache.
+                var band = 0
+                while band < rows {
+                    let bandEnd = Swift.min(band + panelRows, rows)
                     var c0 = 0
                     while c0 < columns {
                         let tc = Swift.min(tileColumns, columns - c0)
-                        let register = evaluateTile(flatStart: 0, length: tr * tc, offsets: viewOffsets, row: r0,
-                                                    column: c0, rows: tr, columns: tc)
-                        try body(register, Placement(offset: outputBase + r0 * columns + c0, rows: tr, columns: tc,
-                                                     rowStride: columns))
+                        var r0 = band
+                        while r0 < bandEnd {
+                            let tr = Swift.min(tileRows, bandEnd - r0)
+                            let register = evaluateTile(flatStart: 0, length: tr * tc, offsets: viewOffsets, row: r0,
+                                                        column: c0, rows: tr, columns: tc)
+                            try body(register, Placement(offset: outputBase + r0 * columns + c0, rows: tr, columns: tc,
+                                                         rowStride: columns))
+                            r0 += tr
+                        }
                         c0 += tc
                     }
-                    r0 += tr
+                    band = bandEnd
                 }
                 var axis = outerShape.count - 1
                 while axis >= 0 {
