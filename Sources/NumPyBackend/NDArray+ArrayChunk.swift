@@ -61,6 +61,29 @@ extension NDArray: ArrayChunk {
         try NDArray.tensordot(a.toNDArray(), b.toNDArray(), axes: axes)
     }
 
+    /// Products of block pairs summed in one buffer (2-d pairs over one axis each go straight to
+    /// the matrix kernel with transpose flags).
+    public func tensordotSum(_ pairs: [(any ArrayChunk, any ArrayChunk)], axes: ([Int], [Int])) throws
+        -> any ArrayChunk {
+        let hosts = try pairs.map { (try $0.0.toNDArray(), try $0.1.toNDArray()) }
+        if axes.0.count == 1, axes.1.count == 1, hosts.allSatisfy({ $0.0.ndim == 2 && $0.1.ndim == 2 }),
+           (0...1).contains(axes.0[0]), (0...1).contains(axes.1[0]) {
+            return try NDArray.matrixProductSum(hosts.map { ($0.0, axes.0[0] == 0, $0.1, axes.1[0] == 1) })
+        }
+        var total: NDArray?
+        for (a, b) in hosts {
+            let product = try NDArray.tensordot(a, b, axes: axes)
+            total = try total.map {
+                try NDArray.evaluate(.binary(.add, .input(0, $0.dtype), .input(1, product.dtype)), inputs: [$0, product],
+                                     shape: product.shape)
+            } ?? product
+        }
+        guard let result = total else {
+            throw ShapeError.invalidArgument("A sum of products needs at least one pair of blocks.")
+        }
+        return result
+    }
+
     /// `np.einsum`.
     public func einsum(_ subscripts: String, _ operands: [any ArrayChunk]) throws -> any ArrayChunk {
         try NDArray.einsum(subscripts, operands.map { try $0.toNDArray() })

@@ -34,6 +34,24 @@ extension ArrayChunk {
     public func tensordot(_ a: any ArrayChunk, _ b: any ArrayChunk, axes: ([Int], [Int])) throws -> any ArrayChunk {
         throw missing("tensordot")
     }
+    /// Each product with ``tensordot(_:_:axes:)``, summed with ``evaluate(_:inputs:shape:)``.
+    public func tensordotSum(_ pairs: [(any ArrayChunk, any ArrayChunk)], axes: ([Int], [Int])) throws
+        -> any ArrayChunk {
+        var total: (any ArrayChunk)?
+        for (a, b) in pairs {
+            let product = try tensordot(a, b, axes: axes)
+            if let sum = total {
+                total = try evaluate(.binary(.add, .input(0, sum.dtype), .input(1, product.dtype)), inputs: [sum, product],
+                                     shape: product.shape)
+            } else {
+                total = product
+            }
+        }
+        guard let result = total else {
+            throw ShapeError.invalidArgument("A sum of products needs at least one pair of blocks.")
+        }
+        return result
+    }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func einsum(_ subscripts: String, _ operands: [any ArrayChunk]) throws -> any ArrayChunk {
         throw missing("einsum")

@@ -57,6 +57,9 @@ public protocol ArrayChunk: Sendable, CustomStringConvertible {
     func concatenate(_ chunks: [any ArrayChunk], axis: Int) throws -> any ArrayChunk
     /// Sums products over `axes.0` of `a` and `axes.1` of `b` (`tensordot_lookup`).
     func tensordot(_ a: any ArrayChunk, _ b: any ArrayChunk, axes: ([Int], [Int])) throws -> any ArrayChunk
+    /// The sum of `tensordot(a, b, axes)` over the pairs, with one result buffer (a block of a
+    /// chunked matrix product: the sum over the inner blocks). The default adds the products.
+    func tensordotSum(_ pairs: [(any ArrayChunk, any ArrayChunk)], axes: ([Int], [Int])) throws -> any ArrayChunk
     /// Einstein summation over `operands` (`einsum_lookup`).
     func einsum(_ subscripts: String, _ operands: [any ArrayChunk]) throws -> any ArrayChunk
     /// The number of elements of this chunk along `axes` (`numel_lookup`).

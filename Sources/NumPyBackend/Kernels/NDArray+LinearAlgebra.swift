@@ -10,6 +10,79 @@ extension NDArray {
     /// - Throws: ``ShapeError/incompatible(operation:shapes:)`` if the inner lengths differ.
     package static func matrixProduct(_ a: NDArray, transposed transA: Bool = false, _ b: NDArray,
                                       transposed transB: Bool = false) throws -> NDArray {
+        try matrixProductSum([(a, transA, b, transB)])
+    }
+
+    /// The sum of several 2-d products `op(a) · op(b)` of the same shape, accumulated in one
+    /// buffer (`beta = 1` after the first product) for floating point.
+    ///
+    /// - Throws: ``ShapeError/incompatible(operation:shapes:)`` for mismatched shapes,
+    ///   ``ShapeError/invalidArgument(_:)`` for an empty list.
+    package static func matrixProductSum(_ pairs: [(NDArray, Bool, NDArray, Bool)]) throws -> NDArray {
+        guard let (first, firstTransA, second, firstTransB) = pairs.first else {
+            throw ShapeError.invalidArgument("A sum of products needs at least one pair of blocks.")
+        }
+        let promoted = pairs.reduce(DType.promote(first.dtype, second.dtype)) {
+            DType.promote($0, DType.promote($1.0.dtype, $1.2.dtype))
+        }
+        let rows = firstTransA ? first.shape.last ?? 0 : first.shape.first ?? 0
+        let columns = firstTransB ? second.shape.first ?? 0 : second.shape.last ?? 0
+        if pairs.count == 1 || promoted != .float64 {
+            var total: NDArray?
+            for (a, ta, b, tb) in pairs {
+                let product = try singleProduct(a, ta, b, tb)
+                guard product.shape == [rows, columns] else {
+                    throw ShapeError.incompatible(operation: "matmul", shapes: [[rows, columns], product.shape])
+                }
+                total = try total.map {
+                    try evaluate(.binary(.add, .input(0, $0.dtype), .input(1, product.dtype)), inputs: [$0, product],
+                                 shape: product.shape)
+                } ?? product
+            }
+            if let total { return total }
+            return try NDArray(zeros: [rows, columns], dtype: promoted)
+        }
+        let c = NDArray(uninitializedShape: [rows, columns], dtype: .float64)
+        for (index, (a, transA, b, transB)) in pairs.enumerated() {
+            try gemmInto(c, a, transA, b, transB, accumulate: index > 0)
+        }
+        return c
+    }
+
+    /// `c (+)= op(a) · op(b)` in float64, by BLAS or ``Gemm``.
+    private static func gemmInto(_ c: NDArray, _ a: NDArray, _ transA: Bool, _ b: NDArray, _ transB: Bool,
+                                 accumulate: Bool) throws {
+        guard a.ndim == 2, b.ndim == 2 else { throw ShapeError.incompatible(operation: "matmul", shapes: [a.shape, b.shape]) }
+        let (m, k) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let (k2, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        guard k == k2, c.shape == [m, n] else {
+            throw ShapeError.incompatible(operation: "matmul", shapes: [a.shape, b.shape])
+        }
+        let x = try a.converted(to: .float64), y = try b.converted(to: .float64)
+        guard m > 0, n > 0 else { return }
+        x.withUnsafeElements(as: Double.self) { xa in
+            y.withUnsafeElements(as: Double.self) { yb in
+                c.withUnsafeMutableElements(as: Double.self) { out in
+                    guard let pc = out.baseAddress else { return }
+                    guard let pa = xa.baseAddress, let pb = yb.baseAddress, k > 0 else {
+                        if !accumulate { pc.update(repeating: 0, count: m * n) }
+                        return
+                    }
+                    if let blas = BLASLibrary.current, BLASLibrary.fits(m, n, k, x.shape[1], y.shape[1]) {
+                        blas.dgemm(BLASLibrary.rowMajor, transA ? BLASLibrary.transpose : BLASLibrary.noTranspose,
+                                   transB ? BLASLibrary.transpose : BLASLibrary.noTranspose, Int32(m), Int32(n), Int32(k),
+                                   1, pa, Int32(x.shape[1]), pb, Int32(y.shape[1]), accumulate ? 1 : 0, pc, Int32(n))
+                    } else {
+                        Gemm.multiply(m: m, n: n, k: k, a: pa, lda: x.shape[1], transA: transA, b: pb, ldb: y.shape[1],
+                                      transB: transB, beta: accumulate ? 1 : 0, c: pc, ldc: n)
+                    }
+                }
+            }
+        }
+    }
+
+    /// One 2-d product in NumPy's result dtype.
+    private static func singleProduct(_ a: NDArray, _ transA: Bool, _ b: NDArray, _ transB: Bool) throws -> NDArray {
         guard a.ndim == 2, b.ndim == 2 else {
             throw ShapeError.incompatible(operation: "matmul", shapes: [a.shape, b.shape])
         }

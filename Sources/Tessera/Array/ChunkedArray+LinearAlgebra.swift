@@ -72,19 +72,8 @@ extension ChunkedArray {
                 }
             },
             compute: { _, inputs in
-                var total: (any ArrayChunk)?
-                for k in 0..<innerBlocks {
-                    let product = try meta.chunk.tensordot(inputs[2 * k], inputs[2 * k + 1],
-                                                           axes: ([transA ? 0 : 1], [transB ? 1 : 0]))
-                    if let sum = total {
-                        total = try meta.chunk.evaluate(.binary(.add, .input(0, sum.dtype), .input(1, product.dtype)),
-                                                        inputs: [sum, product], shape: product.shape)
-                    } else {
-                        total = product
-                    }
-                }
-                guard let result = total else { throw InternalError(message: "matmul with no inner blocks") }
-                return result
+                let pairs = (0..<innerBlocks).map { k in (inputs[2 * k], inputs[2 * k + 1]) }
+                return try meta.chunk.tensordotSum(pairs, axes: ([transA ? 0 : 1], [transB ? 1 : 0]))
             })
     }
 
