@@ -1,12 +1,16 @@
 /// A binary elementwise operation.
 public enum BinaryOperation: String, Sendable, Hashable, CaseIterable {
+    /// Arithmetic: `+ - * /` (true division) and `**`.
     case add = "+", subtract = "-", multiply = "*", divide = "/", power = "**"
+    /// Python's floor division and remainder (the remainder has the divisor's sign).
     case floorDivide = "//", remainder = "%"
     /// NaN-propagating minimum and maximum (`np.minimum`, `np.maximum`).
     case minimum, maximum
     /// NaN-ignoring minimum and maximum (`np.fmin`, `np.fmax`).
     case fmin, fmax
+    /// Comparisons, giving booleans (false wherever NaN is compared, except `!=`).
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    /// Logical connectives of truth values (nonzero is true), giving booleans.
     case logicalAnd = "&", logicalOr = "|", logicalXor = "^"
 
     /// Whether the result is boolean whatever the operands are.
@@ -47,7 +51,10 @@ public enum BinaryOperation: String, Sendable, Hashable, CaseIterable {
 
 /// A unary elementwise operation.
 public enum UnaryOperation: String, Sendable, Hashable, CaseIterable {
+    /// NumPy's `negative`, `absolute`, `sign`, `sqrt`, `exp`, `log`, `log1p`, `sin`, `cos`, `tanh`,
+    /// `floor`, `ceil`, `rint` and `logical_not`.
     case negate, abs, sign, sqrt, exp, log, log1p, sin, cos, tanh, floor, ceil, round, logicalNot
+    /// Tests of floating-point values, giving booleans.
     case isnan, isfinite, isinf
 
     /// The result dtype for an operand of this dtype, as NumPy's ufuncs give it.

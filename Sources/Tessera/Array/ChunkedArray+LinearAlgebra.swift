@@ -8,7 +8,8 @@ extension ChunkedArray {
     /// For 2-d arrays, block `(i, j)` of the result is the sum over `k` of the products of block
     /// `(i, k)` of `self` and block `(k, j)` of `other` (`other` is rechunked along its rows to
     /// match `self`'s columns). A transposed operand (`x.transposed()`) is not copied: its source
-    /// blocks go to the kernel with a transpose flag, so `x.matmul(x.transposed())` reads `x` only.
+    /// blocks go to the kernel with a transpose flag, so `x.matmul(x.transposed())` reads `x` only,
+    /// and as that product is symmetric only the blocks on and above the diagonal are multiplied.
     /// 1-d operands act as a row or a column (that axis is removed from the result), and arrays
     /// of more axes are stacks of matrices with equal leading axes, as in NumPy.
     ///
@@ -63,18 +64,32 @@ extension ChunkedArray {
         let rightColumns = transB ? right.chunks[0] : right.chunks[1]
         let innerBlocks = kChunks.count
         let meta = self.meta
-        return ChunkedArray.derived(
-            from: [left, right], shape: [shape[0], other.shape[1]], chunks: [chunks[0], rightColumns],
-            dtype: DType.promote(dtype, other.dtype), meta: meta, prefix: "matmul",
-            dependencies: { index in
-                (0..<innerBlocks).flatMap { k in
+        let outChunks = [chunks[0], rightColumns]
+        // x @ x.T and x.T @ x are symmetric (what NumPy's dsyrk exploits): the blocks below the
+        // diagonal are the transposes of those above it, so only half the products are computed.
+        let symmetric = transA != transB && left.name == right.name && outChunks[0] == outChunks[1]
+        let name = LayerName.unique("matmul")
+        let counts = outChunks.map(\.count)
+        let axes = ([transA ? 0 : 1], [transB ? 1 : 0])
+        let layer = Layer(name: name, dependencies: [left.name, right.name], taskCount: counts.reduce(1, *),
+                          summary: symmetric ? "matmul (symmetric: upper blocks)" : "matmul") {
+            BlockGrid.indices(counts).map { index in
+                if symmetric, index[0] > index[1] {
+                    return GraphTask(TaskKey(name, index), dependencies: [TaskKey(name, [index[1], index[0]])],
+                                     label: "matmul-mirror") { values in try asChunk(values[0]).transposed([1, 0]) }
+                }
+                let dependencies = (0..<innerBlocks).flatMap { k in
                     [left.key(transA ? [k, index[0]] : [index[0], k]), right.key(transB ? [index[1], k] : [k, index[1]])]
                 }
-            },
-            compute: { _, inputs in
-                let pairs = (0..<innerBlocks).map { k in (inputs[2 * k], inputs[2 * k + 1]) }
-                return try meta.chunk.tensordotSum(pairs, axes: ([transA ? 0 : 1], [transB ? 1 : 0]))
-            })
+                return GraphTask(TaskKey(name, index), dependencies: dependencies, label: "matmul") { values in
+                    let blocks = try values.map(asChunk)
+                    let pairs = (0..<innerBlocks).map { k in (blocks[2 * k], blocks[2 * k + 1]) }
+                    return try meta.chunk.tensordotSum(pairs, axes: axes)
+                }
+            }
+        }
+        return ChunkedArray(shape: [shape[0], other.shape[1]], chunks: outChunks, dtype: DType.promote(dtype, other.dtype),
+                            meta: meta, graph: HighLevelGraph(adding: layer, to: [left.graph, right.graph]), name: name)
     }
 
     /// `np.tensordot(self, other, axes)`: sums over the last `axes` axes of `self` and the first
