@@ -18,8 +18,9 @@ import Synchronization
 /// faster one on the reference machine).
 ///
 /// The configuration key `array.blas` chooses: `"auto"` (the default) tries ``candidateNames`` in
-/// order; `"none"` always uses Tessera's own kernel (``Gemm``); any other value is the file name
-/// or path of the library to load.
+/// order; `"swift"` (or `false`, or `"none"` set from code) always uses Tessera's own kernel
+/// (``Gemm``); any other string is the file name or path of the library to load. In the
+/// environment: `TESSERA_ARRAY__BLAS=swift`.
 final class BLASLibrary: @unchecked Sendable {
     // @unchecked: the function pointers are set once in `init` and never change.
 
@@ -27,6 +28,8 @@ final class BLASLibrary: @unchecked Sendable {
                                       UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32) -> Void
     typealias SGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
                                       UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32) -> Void
+    typealias DSYRK = @convention(c) (Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32, Double,
+                                      UnsafeMutablePointer<Double>?, Int32) -> Void
     typealias SetThreads = @convention(c) (Int32) -> Void
 
     /// The names tried, in order, for `array.blas = "auto"`.
@@ -37,13 +40,17 @@ final class BLASLibrary: @unchecked Sendable {
     let name: String
     let dgemm: DGEMM
     let sgemm: SGEMM?
+    /// `cblas_dsyrk`, for products of a matrix with its own transpose (half the work).
+    let dsyrk: DSYRK?
 
     private static let loaded = Mutex<[String: BLASLibrary?]>([:])
 
     /// The library `array.blas` selects now, or `nil` for Tessera's own kernel.
     static var current: BLASLibrary? {
-        let setting = Config.get("array.blas")?.stringValue ?? "auto"
-        if setting == "none" { return nil }
+        let value = Config.get("array.blas")
+        if value?.boolValue == false { return nil }
+        let setting = value?.stringValue ?? "auto"
+        if setting == "swift" || setting == "none" { return nil }
         return loaded.withLock { cache in
             if let known = cache[setting] { return known }
             let names = setting == "auto" ? candidateNames : [setting]
@@ -66,6 +73,7 @@ final class BLASLibrary: @unchecked Sendable {
         self.name = path
         self.dgemm = dgemm
         sgemm = symbol("cblas_sgemm", as: SGEMM.self)
+        dsyrk = symbol("cblas_dsyrk", as: DSYRK.self)
         if getenv("OPENBLAS_NUM_THREADS") == nil, let setThreads = symbol("openblas_set_num_threads", as: SetThreads.self) {
             setThreads(1)
         }
@@ -77,6 +85,7 @@ final class BLASLibrary: @unchecked Sendable {
     static let rowMajor: Int32 = 101
     static let noTranspose: Int32 = 111
     static let transpose: Int32 = 112
+    static let upper: Int32 = 121
 }
 
 extension NDArray {

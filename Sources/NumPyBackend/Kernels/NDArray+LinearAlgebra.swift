@@ -27,7 +27,7 @@ extension NDArray {
         }
         let rows = firstTransA ? first.shape.last ?? 0 : first.shape.first ?? 0
         let columns = firstTransB ? second.shape.first ?? 0 : second.shape.last ?? 0
-        if pairs.count == 1 || promoted != .float64 {
+        if promoted != .float64 {
             var total: NDArray?
             for (a, ta, b, tb) in pairs {
                 let product = try singleProduct(a, ta, b, tb)
@@ -43,6 +43,27 @@ extension NDArray {
             return try NDArray(zeros: [rows, columns], dtype: promoted)
         }
         let c = NDArray(uninitializedShape: [rows, columns], dtype: .float64)
+        // Each pair a matrix times its own transpose: the symmetric rank-k update computes one
+        // triangle (half the work), mirrored at the end.
+        if let blas = BLASLibrary.current, let dsyrk = blas.dsyrk, rows == columns,
+           pairs.allSatisfy({ $0.0.storage === $0.2.storage && $0.0.shape == $0.2.shape && $0.1 != $0.3
+                              && $0.0.dtype == .float64 && $0.0.ndim == 2 }),
+           BLASLibrary.fits(rows, pairs.map { $0.0.count }.max() ?? 0) {
+            c.withUnsafeMutableElements(as: Double.self) { out in
+                guard let pc = out.baseAddress else { return }
+                for (index, (a, transA, _, _)) in pairs.enumerated() {
+                    let k = transA ? a.shape[0] : a.shape[1]
+                    a.withUnsafeElements(as: Double.self) { pa in
+                        dsyrk(BLASLibrary.rowMajor, BLASLibrary.upper, transA ? BLASLibrary.transpose : BLASLibrary.noTranspose,
+                              Int32(rows), Int32(k), 1, pa.baseAddress, Int32(a.shape[1]), index > 0 ? 1 : 0, pc, Int32(rows))
+                    }
+                }
+                for i in 0..<rows {
+                    for j in 0..<i { pc[i * rows + j] = pc[j * rows + i] }
+                }
+            }
+            return c
+        }
         for (index, (a, transA, b, transB)) in pairs.enumerated() {
             try gemmInto(c, a, transA, b, transB, accumulate: index > 0)
         }
