@@ -99,6 +99,44 @@ extension NDArray {
         return result
     }
 
+    /// Writes columns `columns` of this matrix, transposed, into the first rows of `band`
+    /// (`band[i][j] = self[j][columns.lowerBound + i]`), reading eight rows at a time.
+    package func transposeColumns(_ columns: Range<Int>, into band: NDArray) {
+        let (rows, width) = (shape[0], shape[1])
+        let count = columns.count
+        func run<T>(_: T.Type) {
+            let source = UnsafeRawPointer(storage.bytes).assumingMemoryBound(to: T.self) + columns.lowerBound
+            let target = band.storage.bytes.assumingMemoryBound(to: T.self)
+            var r0 = 0
+            while r0 + 8 <= rows {
+                let s0 = source + r0 * width
+                for c in 0..<count {
+                    let t = target + c * rows + r0
+                    t[0] = s0[c]
+                    t[1] = s0[width + c]
+                    t[2] = s0[2 * width + c]
+                    t[3] = s0[3 * width + c]
+                    t[4] = s0[4 * width + c]
+                    t[5] = s0[5 * width + c]
+                    t[6] = s0[6 * width + c]
+                    t[7] = s0[7 * width + c]
+                }
+                r0 += 8
+            }
+            while r0 < rows {
+                for c in 0..<count { target[c * rows + r0] = source[r0 * width + c] }
+                r0 += 1
+            }
+        }
+        guard count > 0, rows > 0 else { return }
+        switch dtype.itemSize {
+        case 1: run(UInt8.self)
+        case 2: run(UInt16.self)
+        case 4: run(UInt32.self)
+        default: run(UInt64.self)
+        }
+    }
+
     /// The same elements with a new shape of the same size (no copy).
     package func reshapedView(_ newShape: [Int]) throws -> NDArray {
         try Self.checkShape(newShape)

@@ -22,6 +22,8 @@ struct TileEvaluator {
     static let tileSize = 1024
     /// Elements from which a transposed 2-d input is copied contiguous before evaluation.
     static let stagingThreshold = 1 << 14
+    /// Output rows per band of a staged transposed matrix.
+    static let bandRows = 64
     /// Rows of a band when an operand is read across rows (see ``forEachTile(_:)``).
     static let panelRows = 128
 
@@ -46,10 +48,13 @@ struct TileEvaluator {
 
     /// An input as the output sees it: element strides per (coalesced) output axis, 0 where it broadcasts.
     private struct View {
-        let array: NDArray
+        var array: NDArray
         var strides: [Int]
         /// The single value of a one-element input.
         let scalar: ScalarValue?
+        /// For a transposed matrix read band by band: the matrix, whose transposed band `array`
+        /// (a scratch buffer) holds while the band is evaluated.
+        var bandSource: NDArray? = nil
     }
 
     private enum Instruction {
@@ -72,6 +77,10 @@ struct TileEvaluator {
     let count: Int
     /// Whether every view is contiguous (or a scalar), so tiles are flat runs.
     private var isFlat = true
+    /// Output rows per band when transposed matrices are staged band by band, else 0.
+    private var banded = 0
+    /// The output's number of rows (its first axis, for a matrix).
+    private var outputRows = 1
     private var tileRows = 1
     /// Rows walked together (all of them unless an operand is read across rows).
     private var panelRows = Int.max
@@ -91,6 +100,7 @@ struct TileEvaluator {
         self.inputs = inputs
         resultType = expression.dtype
         count = outputShape.reduce(1, *)
+        outputRows = outputShape.first ?? 1
         floatTiles = .allocate(capacity: 1)
         integerTiles = .allocate(capacity: 1)
         registers = .allocate(capacity: 1)
@@ -167,17 +177,7 @@ struct TileEvaluator {
         guard k >= 0, k < inputs.count else {
             throw ShapeError.invalidArgument("The expression reads input \(k) but \(inputs.count) were given.")
         }
-        var array = inputs[k]
-        var permutation = permutation
-        // A transposed matrix the size of a block is first transposed into a contiguous copy by a
-        // kernel that reads the source in long runs: reading it across rows tile by tile would
-        // touch a new cache line and page for nearly every element, which the hardware
-        // prefetcher cannot follow.
-        if permutation == [1, 0], array.ndim == 2, array.count >= Self.stagingThreshold,
-           Array(outputShape.suffix(2)) == [array.shape[1], array.shape[0]] {
-            array = array.transposed2D()
-            permutation = nil
-        }
+        let array = inputs[k]
         var shape = array.shape
         var strides = array.strides
         if let permutation {
@@ -209,6 +209,7 @@ struct TileEvaluator {
 
     /// Coalesces the output's axes and picks flat runs or 2-d tiles.
     private mutating func planTiles(_ outputShape: [Int]) {
+        stageTransposes(outputShape)
         // Drop length-1 axes, then merge an axis into the next wherever every view steps through
         // the pair as through one axis.
         let kept = outputShape.indices.filter { outputShape[$0] != 1 }
@@ -242,6 +243,39 @@ struct TileEvaluator {
         if !acrossRows { panelRows = rows }
     }
 
+    /// Replaces transposed matrices by contiguous data before tiling.
+    ///
+    /// Read tile by tile, a transposed matrix the size of a block touches a new cache line and
+    /// page for nearly every element, which the hardware prefetcher cannot follow. When the output
+    /// is a matrix and every other input is contiguous (or a scalar), such a matrix is transposed
+    /// band by band into a scratch buffer of ``bandRows`` output rows, read in runs of a band's
+    /// width, and the band is evaluated in flat runs while the buffer is in the L2 cache, so each
+    /// input crosses memory once. Elsewhere a large transposed matrix is copied whole first.
+    private mutating func stageTransposes(_ outputShape: [Int]) {
+        func isTransposedMatrix(_ view: View) -> Bool {
+            view.scalar == nil && view.array.ndim == 2 && view.strides.count == 2 && outputShape.count == 2
+                && view.array.shape == [outputShape[1], outputShape[0]] && view.strides == [1, outputShape[0]]
+        }
+        let transposed = views.indices.filter { isTransposedMatrix(views[$0]) && views[$0].array.count >= Self.stagingThreshold }
+        guard !transposed.isEmpty else { return }
+        let contiguous = outputShape.count == 2 ? [outputShape[1], 1] : []
+        let bandable = views.indices.allSatisfy { v in
+            transposed.contains(v) || views[v].scalar != nil || views[v].strides == contiguous
+        }
+        for v in transposed {
+            let source = views[v].array
+            if bandable {
+                let rows = Swift.min(Self.bandRows, outputShape[0])
+                views[v].array = NDArray(uninitializedShape: [rows, outputShape[1]], dtype: source.dtype)
+                views[v].bandSource = source
+            } else {
+                views[v].array = source.transposed2D()
+            }
+            views[v].strides = contiguous
+        }
+        if bandable { banded = Swift.min(Self.bandRows, outputShape[0]) }
+    }
+
     // MARK: - Walking the output
 
     /// Calls `body` with every tile's result register and its place in the output, in row-major
@@ -249,13 +283,21 @@ struct TileEvaluator {
     func forEachTile(_ body: (Register, Placement) throws -> Void) rethrows {
         guard count > 0 else { return }
         if isFlat {
-            var start = 0
-            while start < count {
-                let length = Swift.min(Self.tileSize, count - start)
-                let register = evaluateTile(flatStart: start, length: length, offsets: nil, row: 0, column: 0,
-                                            rows: 1, columns: length)
-                try body(register, Placement(offset: start, rows: 1, columns: length, rowStride: length))
-                start += length
+            // Bands of output rows when transposed matrices are staged band by band; else one band.
+            let bandLength = banded > 0 ? banded * (count / Swift.max(outputRows, 1)) : count
+            var bandStart = 0
+            while bandStart < count {
+                let bandEnd = Swift.min(bandStart + bandLength, count)
+                if banded > 0 { fillBands(firstRow: bandStart / (count / outputRows), rows: (bandEnd - bandStart) / (count / outputRows)) }
+                var start = bandStart
+                while start < bandEnd {
+                    let length = Swift.min(Self.tileSize, bandEnd - start)
+                    let register = evaluateTile(flatStart: start, length: length, offsets: nil, row: 0, column: 0,
+                                                rows: 1, columns: length, bandStart: bandStart)
+                    try body(register, Placement(offset: start, rows: 1, columns: length, rowStride: length))
+                    start += length
+                }
+                bandStart = bandEnd
             }
             return
         }
@@ -309,8 +351,16 @@ struct TileEvaluator {
 
     /// Evaluates one tile: elements `flatStart..<flatStart+length` in flat mode, or the
     /// `rows` × `columns` tile at (`row`, `column`) of the last two axes, whose views start at `offsets`.
+    /// Transposes rows `firstRow..<firstRow+rows` of every staged matrix's view into its band buffer.
+    private func fillBands(firstRow: Int, rows: Int) {
+        for view in views {
+            guard let source = view.bandSource else { continue }
+            source.transposeColumns(firstRow..<(firstRow + rows), into: view.array)
+        }
+    }
+
     private func evaluateTile(flatStart: Int, length: Int, offsets: UnsafeMutableBufferPointer<Int>?, row: Int,
-                              column: Int, rows: Int, columns: Int) -> Register {
+                              column: Int, rows: Int, columns: Int, bandStart: Int = 0) -> Register {
         for (index, instruction) in instructions.enumerated() {
             let f = floatTiles + index * 2 * Self.tileSize
             let i = integerTiles + index * 2 * Self.tileSize
@@ -330,7 +380,8 @@ struct TileEvaluator {
                                     rowStride: rowStride, columnStride: columnStride, rows: rows, columns: columns,
                                     float: f, integer: i)
                 } else {
-                    loaded = loadContiguous(view.array, start: flatStart, length: length, float: f, integer: i)
+                    let start = view.bandSource == nil ? flatStart : flatStart - bandStart
+                    loaded = loadContiguous(view.array, start: start, length: length, float: f, integer: i)
                 }
                 register = view.array.dtype == dtype ? loaded
                     : convert(loaded, from: view.array.dtype, to: dtype, length: length, float: f, integer: i)
