@@ -134,6 +134,11 @@ extension NDArray: ArrayChunk {
     /// The elements where `mask` is true.
     public func compress(_ mask: any ArrayChunk) throws -> any ArrayChunk { try compressed(by: mask.toNDArray()) }
 
+    /// Pieces of host arrays copied straight into one new array.
+    public func assemble(_ pieces: [ChunkPiece], shape: [Int]) throws -> any ArrayChunk {
+        try NDArray.assembled(pieces.map { (try $0.chunk.toNDArray(), $0.ranges, $0.offset) }, shape: shape)
+    }
+
     /// A strided selection.
     public func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk { try sliced(ranges) }
 

@@ -76,6 +76,29 @@ extension ArrayChunk {
     public func take(_ indices: [Int], axis: Int) throws -> any ArrayChunk { throw missing("take") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func compress(_ mask: any ArrayChunk) throws -> any ArrayChunk { throw missing("boolean indexing") }
+    /// Slices every piece and joins them axis by axis with ``concatenate(_:axis:)``.
+    public func assemble(_ pieces: [ChunkPiece], shape: [Int]) throws -> any ArrayChunk {
+        guard let first = pieces.first else { throw ShapeError.invalidArgument("Nothing to assemble into \(shape).") }
+        if pieces.count == 1 { return try first.chunk.slice(first.ranges) }
+        // The pieces form a grid: their distinct offsets along each axis are its lines.
+        let lines = shape.indices.map { axis in Array(Set(pieces.map { $0.offset[axis] })).sorted() }
+        var grid: [[Int]: any ArrayChunk] = [:]
+        for piece in pieces {
+            let position = shape.indices.map { axis in lines[axis].firstIndex(of: piece.offset[axis]) ?? 0 }
+            grid[position] = try piece.chunk.slice(piece.ranges)
+        }
+        func join(_ prefix: [Int]) throws -> any ArrayChunk {
+            if prefix.count == shape.count {
+                guard let part = grid[prefix] else {
+                    throw ShapeError.invalidArgument("The pieces do not tile shape \(shape).")
+                }
+                return part
+            }
+            let parts = try lines[prefix.count].indices.map { try join(prefix + [$0]) }
+            return parts.count == 1 ? parts[0] : try concatenate(parts, axis: prefix.count)
+        }
+        return try join([])
+    }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk { throw missing("slicing") }
     /// Throws ``BackendError/notImplemented(function:backend:)``.

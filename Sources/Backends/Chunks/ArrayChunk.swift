@@ -84,6 +84,10 @@ public protocol ArrayChunk: Sendable, CustomStringConvertible {
     /// The elements where the boolean chunk `mask` (same shape) is true, row-major, as a 1-d chunk.
     func compress(_ mask: any ArrayChunk) throws -> any ArrayChunk
 
+    /// A chunk of `shape` assembled from pieces of other chunks (a block of a rechunked array):
+    /// each piece's `ranges` of its chunk go at its `offset`, and the pieces tile `shape`. The
+    /// default slices each piece and joins them with ``concatenate(_:axis:)``.
+    func assemble(_ pieces: [ChunkPiece], shape: [Int]) throws -> any ArrayChunk
     /// The elements of this chunk in `ranges` (one per axis).
     func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk
     /// This chunk with axes permuted: result axis `i` is axis `permutation[i]`.
@@ -118,4 +122,21 @@ public struct StridedRange: Sendable, Hashable, CustomStringConvertible {
 
     /// `start:stop:step` as NumPy writes it.
     public var description: String { "\(start):\(start + count * step):\(step)" }
+}
+
+/// A region of a chunk and where it goes in a chunk being assembled (see ``ArrayChunk/assemble(_:shape:)``).
+public struct ChunkPiece: Sendable {
+    /// The chunk the region is read from.
+    public var chunk: any ArrayChunk
+    /// The region, one range per axis.
+    public var ranges: [StridedRange]
+    /// Where the region's first element goes in the assembled chunk.
+    public var offset: [Int]
+
+    /// A piece: `ranges` of `chunk`, placed at `offset`.
+    public init(chunk: any ArrayChunk, ranges: [StridedRange], offset: [Int]) {
+        self.chunk = chunk
+        self.ranges = ranges
+        self.offset = offset
+    }
 }

@@ -137,6 +137,59 @@ extension NDArray {
         }
     }
 
+    /// An array of `shape` whose region at each piece's offset is that piece's `ranges` of its
+    /// array: one copy of every element, run by run (the pieces must tile `shape` and share a dtype).
+    ///
+    /// - Throws: ``ShapeError`` for pieces that do not fit or mixed dtypes.
+    package static func assembled(_ pieces: [(NDArray, [StridedRange], [Int])], shape: [Int]) throws -> NDArray {
+        guard let dtype = pieces.first?.0.dtype else { throw ShapeError.invalidArgument("Nothing to assemble into \(shape).") }
+        if pieces.count == 1, let (array, ranges, _) = pieces.first { return try array.sliced(ranges) }
+        let result = NDArray(uninitializedShape: shape, dtype: dtype)
+        let item = dtype.itemSize
+        let targetStrides = result.strides
+        for (array, ranges, offset) in pieces {
+            guard array.dtype == dtype, ranges.count == shape.count, offset.count == shape.count,
+                  zip(zip(ranges, offset), shape).allSatisfy({ $0.0.count + $0.1 <= $1 && $0.1 >= 0 }) else {
+                throw ShapeError.incompatible(operation: "assemble", shapes: [array.shape, shape])
+            }
+            let unitSteps = ranges.allSatisfy { $0.step == 1 }
+            let part = unitSteps ? array : try array.sliced(ranges)
+            let local = unitSteps ? ranges : part.shape.map { StridedRange.all($0) }
+            for (axis, range) in local.enumerated() where range.count > 0 {
+                guard range.start >= 0, range.start + range.count <= part.shape[axis] else {
+                    throw ShapeError.indexOutOfRange(axis: axis, index: range.description, length: part.shape[axis])
+                }
+            }
+            let sourceStrides = part.strides
+            let ndim = shape.count
+            guard ndim > 0 else {
+                result.storage.bytes.copyMemory(from: part.storage.bytes, byteCount: item)
+                continue
+            }
+            let run = local[ndim - 1].count * item
+            let outer = local.dropLast().map { $0.count }
+            var index = [Int](repeating: 0, count: outer.count)
+            guard run > 0, !outer.contains(0) else { continue }
+            for _ in 0..<outer.reduce(1, *) {
+                var from = local[ndim - 1].start, to = offset[ndim - 1]
+                for (axis, i) in index.enumerated() {
+                    from += (local[axis].start + i) * sourceStrides[axis]
+                    to += (offset[axis] + i) * targetStrides[axis]
+                }
+                (result.storage.bytes + to * item).copyMemory(from: UnsafeRawPointer(part.storage.bytes) + from * item,
+                                                              byteCount: run)
+                var axis = outer.count - 1
+                while axis >= 0 {
+                    index[axis] += 1
+                    if index[axis] < outer[axis] { break }
+                    index[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+        return result
+    }
+
     /// The same elements with a new shape of the same size (no copy).
     package func reshapedView(_ newShape: [Int]) throws -> NDArray {
         try Self.checkShape(newShape)

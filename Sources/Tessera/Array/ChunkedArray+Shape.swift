@@ -100,19 +100,15 @@ extension ChunkedArray {
             compute: { index, inputs in
                 let axesPlan = plan(index)
                 let choices = BlockGrid.indices(axesPlan.map(\.count))
-                var parts: [[Int]: any ArrayChunk] = [:]
-                for (choice, input) in zip(choices, inputs) {
-                    parts[choice] = try input.slice(zip(axesPlan, choice).map { $0[$1].local })
+                // Where each piece goes: the sum of the lengths of the pieces before it, per axis.
+                let starts = axesPlan.map { pieces in
+                    pieces.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.local.count) }
                 }
-                func join(_ prefix: [Int]) throws -> any ArrayChunk {
-                    if prefix.count == axesPlan.count {
-                        guard let part = parts[prefix] else { throw InternalError(message: "missing piece") }
-                        return part
-                    }
-                    let joined = try (0..<axesPlan[prefix.count].count).map { try join(prefix + [$0]) }
-                    return joined.count == 1 ? joined[0] : try meta.chunk.concatenate(joined, axis: prefix.count)
+                let parts = zip(choices, inputs).map { choice, input in
+                    ChunkPiece(chunk: input, ranges: zip(axesPlan, choice).map { $0[$1].local },
+                               offset: choice.enumerated().map { starts[$0.offset][$0.element] })
                 }
-                return try join([])
+                return try meta.chunk.assemble(parts, shape: zip(outChunks, index).map { $0[$1] })
             })
     }
 
