@@ -70,9 +70,17 @@ let workloads: [Workload] = [
         let x = try ChunkedArray.random.defaultRNG(seed: 3).standardNormal(shape: [10_000, 10_000], chunks: [1_000, 1_000]).persist()
         return { try (x + x.transposed()).sum().item(Double.self) }
     },
-    Workload(name: "arr_matmul", unit: "GFLOP/s", work: 2 * 4e3 * 4e3 * 4e3 / 1e9, notes: "x @ x.T, x 4000^2 persisted chunks 1000; Swift kernel (no BLAS yet)") {
+    Workload(name: "arr_matmul", unit: "GFLOP/s", work: 2 * 4e3 * 4e3 * 4e3 / 1e9,
+             notes: "x @ x.T, x 4000^2 persisted chunks 1000; products by \(NDArray.matrixProductEngine)") {
         let x = try ChunkedArray.random.defaultRNG(seed: 4).standardNormal(shape: [4_000, 4_000], chunks: [1_000, 1_000]).persist()
         return { try x.matmul(x.transposed()).toHost().scalar(at: 0).doubleValue }
+    },
+    Workload(name: "arr_arange_reshape_sum_axis", unit: "GB/s", work: 0.8e9,
+             notes: "arange(1e8) f64 default chunks -> reshape(10000,10000) -> sum(axis=0); check = total") {
+        return {
+            let column = try ChunkedArray.arange(start: 0.0, stop: 1e8, step: 1.0).reshaped([10_000, 10_000]).sum(axis: 0)
+            return try column.toHost().toArray(Double.self).reduce(0, +)
+        }
     },
     Workload(name: "arr_big_random_sum", unit: "GB/s", work: 3.2e9, notes: "standardNormal((20000,20000), chunks 2000).sum(): 3.2 GB generated, peak memory reported") {
         return { try ChunkedArray.random.defaultRNG(seed: 5).standardNormal(shape: [20_000, 20_000], chunks: [2_000, 2_000]).sum().item(Double.self) }

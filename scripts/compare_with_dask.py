@@ -21,7 +21,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "bench" / "anchors" / "workloads.py"
 BENCH = ROOT / ".build" / "release" / "tessera-bench"
 ARRAY_WORKLOADS = ["arr_ones_sum", "arr_random_mean_std", "arr_elementwise_chain", "arr_graph_overhead",
-                   "arr_rechunk_sum", "arr_transpose_add_sum", "arr_matmul", "arr_big_random_sum"]
+                   "arr_rechunk_sum", "arr_transpose_add_sum", "arr_matmul", "arr_arange_reshape_sum_axis",
+                   "arr_big_random_sum"]
 # Dataframe workloads: every reference engine runs (Dask, pandas, PyArrow, Polars, DuckDB); the data
 # comes from ../shared/bench/anchors/make_data.py ($BENCH_DATA, default <tmp>/tessera-bench-data).
 FILE_WORKLOADS = ["df_from_dict_groupby", "df_filter_assign", "df_read_csv", "df_read_json",

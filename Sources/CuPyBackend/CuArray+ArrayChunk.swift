@@ -29,7 +29,7 @@ extension CuArray: ArrayChunk {
     public func evaluate(_ expression: ElementwiseExpression, inputs: [any ArrayChunk], shape: [Int]) throws
         -> any ArrayChunk {
         try NDArray.checkShape(shape)
-        let arrays = try inputs.map(onDevice)
+        let (expression, arrays) = try materializingPermutations(expression, inputs: inputs.map(onDevice))
         return try device.perform { stream in
             let operands = try arrays.map { try $0.expanded(to: shape, stream: stream) }
             return try CuArray.evaluate(expression, operands: operands, shape: shape, on: device, stream: stream)

@@ -98,3 +98,67 @@ extension CuArray {
         return out
     }
 }
+
+extension CuArray {
+    /// `expression` with every permuted operand (``ElementwiseExpression/permutedInput(_:_:permutation:)``,
+    /// a transposed block fused into an elementwise chain) replaced by a plain operand: a transposed
+    /// copy made by the gather kernel. The operands are renumbered in the order the expression
+    /// first reads them (an input read only through a permutation is not passed on), so the
+    /// generated kernels read every operand in the output's order; a copy costs one pass over its
+    /// block. An expression without permuted operands is returned unchanged.
+    func materializingPermutations(_ expression: ElementwiseExpression, inputs: [CuArray]) throws
+        -> (ElementwiseExpression, [CuArray]) {
+        guard expression.hasPermutedInput else { return (expression, inputs) }
+        var operands: [CuArray] = []
+        var numbering: [OperandRead: Int] = [:]
+        func operand(_ read: OperandRead) throws -> Int {
+            if let known = numbering[read] { return known }
+            guard inputs.indices.contains(read.index) else {
+                throw ShapeError.invalidArgument("The expression reads input \(read.index) of \(inputs.count).")
+            }
+            if let permutation = read.permutation {
+                guard let copy = try inputs[read.index].transposed(permutation) as? CuArray else {
+                    throw ShapeError.invalidArgument("A transposed GPU array did not stay on the GPU.")
+                }
+                operands.append(copy)
+            } else {
+                operands.append(inputs[read.index])
+            }
+            numbering[read] = operands.count - 1
+            return operands.count - 1
+        }
+        func rewrite(_ node: ElementwiseExpression) throws -> ElementwiseExpression {
+            switch node {
+            case .constant: return node
+            case let .input(index, dtype): return .input(try operand(OperandRead(index: index, permutation: nil)), dtype)
+            case let .permutedInput(index, dtype, permutation):
+                return .input(try operand(OperandRead(index: index, permutation: permutation)), dtype)
+            case let .unary(op, operand): return .unary(op, try rewrite(operand))
+            case let .binary(op, lhs, rhs): return .binary(op, try rewrite(lhs), try rewrite(rhs))
+            case let .cast(operand, dtype): return .cast(try rewrite(operand), dtype)
+            case let .select(condition, a, b): return .select(try rewrite(condition), try rewrite(a), try rewrite(b))
+            }
+        }
+        let rewritten = try rewrite(expression)
+        return (rewritten, operands)
+    }
+}
+
+/// An operand as an expression reads it: input `index`, with its axes permuted or not.
+private struct OperandRead: Hashable {
+    let index: Int
+    let permutation: [Int]?
+}
+
+extension ElementwiseExpression {
+    /// Whether a leaf reads an input with its axes permuted.
+    fileprivate var hasPermutedInput: Bool {
+        switch self {
+        case .input, .constant: false
+        case .permutedInput: true
+        case let .unary(_, operand), let .cast(operand, _): operand.hasPermutedInput
+        case let .binary(_, lhs, rhs): lhs.hasPermutedInput || rhs.hasPermutedInput
+        case let .select(condition, a, b): condition.hasPermutedInput || a.hasPermutedInput || b.hasPermutedInput
+        }
+    }
+}

@@ -16,15 +16,18 @@ extension CuArray {
         if inputs.isEmpty, axes.count == shape.count {
             return try upload(NDArray.reducePartial(expression, inputs: [], shape: shape, operation: operation, axes: axes))
         }
-        let arrays = try inputs.map(onDevice)
+        if operation.isPositional, axes.reduce(1, { $0 * shape[$1] }) == 0 {
+            throw ShapeError.invalidArgument("attempt to get \(operation.rawValue) of an empty sequence")
+        }
+        let (expression, arrays) = try materializingPermutations(expression, inputs: inputs.map(onDevice))
         return try device.perform { stream in
             let operands = try arrays.map { try $0.expanded(to: shape, stream: stream) }
             let n = shape.reduce(1, *)
             let generator = ReductionKernelGenerator(
                 expression, inputs: operands.map { .init(dtype: $0.dtype, isScalar: $0.count == 1 && n > 1) }, operation: operation)
             let keptShape = shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
-            let outputs = try (0..<generator.outputCount).map { _ in
-                try CuArray.uninitialized(shape: keptShape, dtype: generator.partialType, on: device)
+            let outputs = try (0..<generator.outputCount).map { index in
+                try CuArray.uninitialized(shape: keptShape, dtype: generator.outputType(index), on: device)
             }
             let source = generator.source()
             func appendInputs(_ arguments: inout KernelArguments) {
@@ -85,6 +88,7 @@ extension CuArray {
                 }
             }
             if outputs.count == 3 { return .moments(count: outputs[0], mean: outputs[1], m2: outputs[2]) }
+            if outputs.count == 2 { return .arg(values: outputs[0], indices: outputs[1]) }
             return .value(outputs[0])
         }
     }
@@ -94,6 +98,7 @@ extension CuArray {
         switch partial {
         case let .value(chunk): .value(try onDevice(chunk))
         case let .moments(count, mean, m2): .moments(count: try onDevice(count), mean: try onDevice(mean), m2: try onDevice(m2))
+        case let .arg(values, indices): .arg(values: try onDevice(values), indices: try onDevice(indices))
         }
     }
 
@@ -122,15 +127,37 @@ extension CuArray {
             }
         case let (.value(x), .value(y)):
             let op: BinaryOperation = switch operation {
-            case .sum, .count, .mean, .variance, .std: .add
-            case .prod: .multiply
+            case .prod, .nanprod: .multiply
             case .min: .minimum
             case .max: .maximum
+            case .nanmin: .fmin
+            case .nanmax: .fmax
             case .any: .logicalOr
             case .all: .logicalAnd
+            default: .add
             }
             let shape = try NDArray.broadcastShape(x.shape, y.shape)
             return .value(try evaluate(.binary(op, .input(0, x.dtype), .input(1, y.dtype)), inputs: [x, y], shape: shape))
+        case let (.arg(va, ia), .arg(vb, ib)):
+            let (leftValues, rightValues) = (try onDevice(va), try onDevice(vb))
+            let (leftIndices, rightIndices) = (try onDevice(ia), try onDevice(ib))
+            guard leftValues.shape == rightValues.shape, leftIndices.shape == leftValues.shape,
+                  rightIndices.shape == rightValues.shape else {
+                throw ShapeError.incompatible(operation: "combine", shapes: [leftValues.shape, rightValues.shape])
+            }
+            // `a` comes first in the array: the right one wins where it is strictly better, or NaN
+            // where the left is not.
+            let l = ElementwiseExpression.input(0, leftValues.dtype), r = ElementwiseExpression.input(1, rightValues.dtype)
+            let strictly = ElementwiseExpression.binary(operation == .argmin ? .less : .greater, r, l)
+            let takeRight: ElementwiseExpression = DType.promote(leftValues.dtype, rightValues.dtype).isFloatingPoint
+                ? .binary(.logicalAnd, .unary(.logicalNot, .unary(.isnan, l)), .binary(.logicalOr, strictly, .unary(.isnan, r)))
+                : strictly
+            let shape = leftValues.shape
+            let pick = try evaluate(takeRight, inputs: [leftValues, rightValues], shape: shape)
+            let values = try evaluate(.select(.input(2, .bool), r, l), inputs: [leftValues, rightValues, pick], shape: shape)
+            let indices = try evaluate(.select(.input(2, .bool), .input(1, .int64), .input(0, .int64)),
+                                       inputs: [leftIndices, rightIndices, pick], shape: shape)
+            return .arg(values: values, indices: indices)
         default:
             throw ShapeError.invalidArgument("Cannot combine partial results of different kinds.")
         }
@@ -143,14 +170,16 @@ extension CuArray {
         switch partial {
         case let .value(chunk):
             return try onDevice(chunk).astype(resultType)
+        case let .arg(_, indices):
+            return try onDevice(indices).astype(.int64)
         case let .moments(count, mean, m2):
-            if operation == .mean { return try onDevice(mean).astype(resultType) }
+            if operation == .mean || operation == .nanmean { return try onDevice(mean).astype(resultType) }
             let n = ElementwiseExpression.input(0, count.dtype)
             let s = ElementwiseExpression.input(1, m2.dtype)
             let dof = ElementwiseExpression.binary(.subtract, n, .constant(.double(Double(ddof)), .float64))
             var value = ElementwiseExpression.select(.binary(.greater, dof, .constant(.double(0), .float64)),
                                                      .binary(.divide, s, dof), .constant(.double(.nan), .float64))
-            if operation == .std { value = .unary(.sqrt, value) }
+            if operation == .std || operation == .nanstd { value = .unary(.sqrt, value) }
             if value.dtype != resultType { value = .cast(value, resultType) }
             return try evaluate(value, inputs: [count, m2], shape: mean.shape)
         }

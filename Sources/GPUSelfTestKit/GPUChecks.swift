@@ -163,7 +163,7 @@ public struct GPUChecks {
             return Self.compare(gpu, expected) ?? integers
         }))
         for op in UnaryOperation.allCases where op != .logicalNot {
-            let exact: Set<UnaryOperation> = [.negate, .abs, .sqrt, .floor, .ceil, .isnan, .isfinite]
+            let exact: Set<UnaryOperation> = [.negate, .abs, .sign, .sqrt, .floor, .ceil, .round, .isnan, .isfinite, .isinf]
             checks.append(("unary \(op.rawValue) float64\(exact.contains(op) ? ", bit-identical" : "")", {
                 try same([uniform([4_000], chunks: [1_500], low: -3, high: 3, seed: 16)], rtol: exact.contains(op) ? 0 : 2e-15) { x in
                     try x[0].apply(op)
@@ -214,6 +214,46 @@ public struct GPUChecks {
                 return whole ?? rows
             }))
         }
+        // The NaN-skipping and positional reductions, on values with NaN in some places (a whole
+        // row of NaN too, where nanmin/nanmax give NaN), and ties for argmin/argmax.
+        let nanOperations: [(String, (ChunkedArray, Int?) throws -> ChunkedArray, Double)] = [
+            ("nansum", { try $0.nansum(axis: $1) }, 1e-13), ("nanprod", { try $0.nanprod(axis: $1) }, 1e-13),
+            ("nanmin", { try $0.nanmin(axis: $1) }, 0), ("nanmax", { try $0.nanmax(axis: $1) }, 0),
+            ("nanmean", { try $0.nanmean(axis: $1) }, 1e-13), ("nanvar", { try $0.nanvar(axis: $1) }, 1e-12),
+            ("nanstd ddof=1", { try $0.nanstd(axis: $1, ddof: 1) }, 1e-12),
+            ("argmin", { try $0.argmin(axis: $1) }, 0), ("argmax", { try $0.argmax(axis: $1) }, 0),
+        ]
+        for (name, reduce, rtol) in nanOperations {
+            for axis in [nil, 0, 1] as [Int?] {
+                checks.append(("\(name) float64 with NaN, axis \(axis.map(String.init) ?? "all")", {
+                    var values = try uniform([257, 130], chunks: [257, 130], low: 0.99, high: 1.01, seed: 26).toHost().toArray(Double.self)
+                    for i in stride(from: 3, to: values.count, by: 17) { values[i] = .nan }
+                    for j in 0..<130 { values[40 * 130 + j] = .nan }      // row 40: all NaN
+                    for i in stride(from: 5, to: values.count, by: 29) { values[i] = 1.0 }   // ties
+                    let host = try NDArray(values, shape: [257, 130])
+                    let withNaN = try ChunkedArray.fromBlocks(shape: [257, 130], chunks: [100, 64], dtype: .float64, backend: "numpy",
+                                                              meta: NumPyEntrypoint.meta) { block in
+                        try host.slice(zip(block.offset, block.shape).map { StridedRange(start: $0, count: $1) })
+                    }
+                    // argmin/argmax over all of a frame with NaN is the first NaN: use the rows without.
+                    let input = name.hasPrefix("arg") && axis == nil ? try withNaN.nanmin(axis: 1) : withNaN
+                    return try same([input], rtol: rtol) { x in try reduce(x[0], name.hasPrefix("arg") && axis == nil ? nil : axis) }
+                }))
+            }
+            checks.append(("\(name) int32, axis all and 1", {
+                let whole = try same([integers([300, 50], chunks: [128, 20], low: -1_000, high: 1_000, seed: 27, dtype: .int32)], rtol: rtol) {
+                    x in try reduce(x[0], nil)
+                }
+                let rows = try same([integers([300, 50], chunks: [128, 20], low: -5, high: 5, seed: 28, dtype: .int32)], rtol: rtol) {
+                    x in try reduce(x[0], 1)
+                }
+                return whole ?? rows
+            }))
+        }
+        checks.append(("a transposed operand in a fused chain and its reduction", {
+            try same([uniform([300, 200], chunks: [128, 64], seed: 29), uniform([200, 300], chunks: [64, 128], seed: 30)],
+                     rtol: 1e-12) { x in try (x[0].transposed() + x[1] * 2).sum(axis: 0) }
+        }))
         checks.append(("sum of a fused chain, one pass", {
             try same([uniform([1_000, 300], chunks: [256, 128], seed: 23), uniform([1_000, 300], chunks: [256, 128], seed: 24)],
                      rtol: 1e-12) { x in try ((x[0] + 1) * x[1] - x[0] / 2).sum() }

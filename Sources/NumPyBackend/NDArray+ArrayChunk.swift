@@ -61,6 +61,34 @@ extension NDArray: ArrayChunk {
         try NDArray.tensordot(a.toNDArray(), b.toNDArray(), axes: axes)
     }
 
+    /// Products of block pairs summed in one buffer (2-d pairs over one axis each go straight to
+    /// the matrix kernel with transpose flags).
+    public func tensordotSum(_ pairs: [(any ArrayChunk, any ArrayChunk)], axes: ([Int], [Int])) throws
+        -> any ArrayChunk {
+        let hosts = try pairs.map { (try $0.0.toNDArray(), try $0.1.toNDArray()) }
+        if axes.0.count == 1, axes.1.count == 1, hosts.allSatisfy({ $0.0.ndim == 2 && $0.1.ndim == 2 }),
+           (0...1).contains(axes.0[0]), (0...1).contains(axes.1[0]) {
+            return try NDArray.matrixProductSum(hosts.map { ($0.0, axes.0[0] == 0, $0.1, axes.1[0] == 1) })
+        }
+        var total: NDArray?
+        for (a, b) in hosts {
+            let product = try NDArray.tensordot(a, b, axes: axes)
+            total = try total.map {
+                try NDArray.evaluate(.binary(.add, .input(0, $0.dtype), .input(1, product.dtype)), inputs: [$0, product],
+                                     shape: product.shape)
+            } ?? product
+        }
+        guard let result = total else {
+            throw ShapeError.invalidArgument("A sum of products needs at least one pair of blocks.")
+        }
+        return result
+    }
+
+    /// `np.einsum`.
+    public func einsum(_ subscripts: String, _ operands: [any ArrayChunk]) throws -> any ArrayChunk {
+        try NDArray.einsum(subscripts, operands.map { try $0.toNDArray() })
+    }
+
     /// Element counts along `axes`.
     public func numel(axes: [Int], keepdims: Bool) throws -> any ArrayChunk {
         let axes = try NDArray.normalizeAxes(axes, ndim: ndim)
@@ -83,15 +111,46 @@ extension NDArray: ArrayChunk {
     /// Percentiles of all elements.
     public func percentile(_ q: [Double]) throws -> any ArrayChunk { try percentiles(q) }
 
+    /// Percentiles along `axis`.
+    public func percentile(_ q: [Double], axis: Int) throws -> any ArrayChunk { try percentiles(q, axis: axis) }
+
+    /// Running sums or products along `axis`.
+    public func cumulative(_ operation: ReductionOperation, axis: Int) throws -> any ArrayChunk {
+        try cumulative(operation, axis: axis) as NDArray
+    }
+
+    /// Sorted along `axis`, NaN last.
+    @_disfavoredOverload
+    public func sorted(axis: Int) throws -> any ArrayChunk { try sortedAlong(axis) }
+
+    /// The sorted distinct elements.
+    @_disfavoredOverload
+    public func unique() throws -> any ArrayChunk { try uniqueValues() }
+
+    /// The elements at `indices` along `axis`.
+    @_disfavoredOverload
+    public func take(_ indices: [Int], axis: Int) throws -> any ArrayChunk { try taking(indices, axis: axis) }
+
+    /// The elements where `mask` is true.
+    public func compress(_ mask: any ArrayChunk) throws -> any ArrayChunk { try compressed(by: mask.toNDArray()) }
+
+    /// Pieces of host arrays copied straight into one new array.
+    public func assemble(_ pieces: [ChunkPiece], shape: [Int]) throws -> any ArrayChunk {
+        try NDArray.assembled(pieces.map { (try $0.chunk.toNDArray(), $0.ranges, $0.offset) }, shape: shape)
+    }
+
     /// A strided selection.
     public func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk { try sliced(ranges) }
 
     /// The axes permuted.
+    @_disfavoredOverload
     public func transposed(_ permutation: [Int]) throws -> any ArrayChunk { try transposedCopy(permutation) }
 
     /// A new shape.
+    @_disfavoredOverload
     public func reshaped(_ shape: [Int]) throws -> any ArrayChunk { try reshapedView(shape) }
 
     /// Converted elements.
+    @_disfavoredOverload
     public func astype(_ dtype: DType) throws -> any ArrayChunk { try converted(to: dtype) }
 }

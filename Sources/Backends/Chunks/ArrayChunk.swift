@@ -57,6 +57,9 @@ public protocol ArrayChunk: Sendable, CustomStringConvertible {
     func concatenate(_ chunks: [any ArrayChunk], axis: Int) throws -> any ArrayChunk
     /// Sums products over `axes.0` of `a` and `axes.1` of `b` (`tensordot_lookup`).
     func tensordot(_ a: any ArrayChunk, _ b: any ArrayChunk, axes: ([Int], [Int])) throws -> any ArrayChunk
+    /// The sum of `tensordot(a, b, axes)` over the pairs, with one result buffer (a block of a
+    /// chunked matrix product: the sum over the inner blocks). The default adds the products.
+    func tensordotSum(_ pairs: [(any ArrayChunk, any ArrayChunk)], axes: ([Int], [Int])) throws -> any ArrayChunk
     /// Einstein summation over `operands` (`einsum_lookup`).
     func einsum(_ subscripts: String, _ operands: [any ArrayChunk]) throws -> any ArrayChunk
     /// The number of elements of this chunk along `axes` (`numel_lookup`).
@@ -66,6 +69,25 @@ public protocol ArrayChunk: Sendable, CustomStringConvertible {
     /// The `q`-th percentiles (0...100) of this chunk's elements, linear interpolation (`percentile_lookup`).
     func percentile(_ q: [Double]) throws -> any ArrayChunk
 
+    /// The `q`-th percentiles (0...100) along `axis`, linear interpolation: the result's first
+    /// axis has one entry per `q`, followed by the other axes (as `np.percentile(x, q, axis)`).
+    func percentile(_ q: [Double], axis: Int) throws -> any ArrayChunk
+    /// Running sums or products along `axis` (`operation` is `.sum`, `.prod`, `.nansum` or
+    /// `.nanprod`), in the dtype NumPy's `cumsum`/`cumprod` give.
+    func cumulative(_ operation: ReductionOperation, axis: Int) throws -> any ArrayChunk
+    /// The elements sorted along `axis`, NaN last (`np.sort`).
+    func sorted(axis: Int) throws -> any ArrayChunk
+    /// The distinct elements, sorted, as a 1-d chunk (`np.unique`).
+    func unique() throws -> any ArrayChunk
+    /// The elements at `indices` (each in `0..<shape[axis]`) along `axis` (`np.take`).
+    func take(_ indices: [Int], axis: Int) throws -> any ArrayChunk
+    /// The elements where the boolean chunk `mask` (same shape) is true, row-major, as a 1-d chunk.
+    func compress(_ mask: any ArrayChunk) throws -> any ArrayChunk
+
+    /// A chunk of `shape` assembled from pieces of other chunks (a block of a rechunked array):
+    /// each piece's `ranges` of its chunk go at its `offset`, and the pieces tile `shape`. The
+    /// default slices each piece and joins them with ``concatenate(_:axis:)``.
+    func assemble(_ pieces: [ChunkPiece], shape: [Int]) throws -> any ArrayChunk
     /// The elements of this chunk in `ranges` (one per axis).
     func slice(_ ranges: [StridedRange]) throws -> any ArrayChunk
     /// This chunk with axes permuted: result axis `i` is axis `permutation[i]`.
@@ -100,4 +122,21 @@ public struct StridedRange: Sendable, Hashable, CustomStringConvertible {
 
     /// `start:stop:step` as NumPy writes it.
     public var description: String { "\(start):\(start + count * step):\(step)" }
+}
+
+/// A region of a chunk and where it goes in a chunk being assembled (see ``ArrayChunk/assemble(_:shape:)``).
+public struct ChunkPiece: Sendable {
+    /// The chunk the region is read from.
+    public var chunk: any ArrayChunk
+    /// The region, one range per axis.
+    public var ranges: [StridedRange]
+    /// Where the region's first element goes in the assembled chunk.
+    public var offset: [Int]
+
+    /// A piece: `ranges` of `chunk`, placed at `offset`.
+    public init(chunk: any ArrayChunk, ranges: [StridedRange], offset: [Int]) {
+        self.chunk = chunk
+        self.ranges = ranges
+        self.offset = offset
+    }
 }

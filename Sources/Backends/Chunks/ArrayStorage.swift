@@ -73,8 +73,9 @@ final class LargeBufferPool: Sendable {
 
     /// Buffers smaller than this come from the ordinary allocator.
     static let threshold = 1 << 20
-    /// The most bytes kept cached (not in use) at once.
-    static let cacheLimit = 256 << 20
+    /// The most bytes kept cached (not in use) at once: room for a few blocks of the default
+    /// 128 MiB chunk size, so two workers each freeing one and making the next reuse both.
+    static let cacheLimit = 512 << 20
 
     private struct Cached { let address: UInt; let length: Int }
     private let cache = Mutex<(buffers: [Cached], bytes: Int)>(([], 0))

@@ -37,7 +37,7 @@ enum CUDAPrelude {
     }
     // A double to uint64 (as its bit pattern), as the CPU converts.
     __device__ __forceinline__ i64 t_f2u(double v) {
-        if (v >= 9223372036854775808.0) return v < 18446744073709551616.0 ? (i64)(u64)v : (i64)0xffffffffffffffffULL;
+        if (v >= 9223372036854775808.0) return v < 18446744073709551616.0 ? (i64)(u64)v : (i64)0x8000000000000000ULL;
         return t_f2i(v);
     }
     __device__ __forceinline__ double t_r32(double v) { return (double)__double2float_rn(v); }
@@ -48,6 +48,39 @@ enum CUDAPrelude {
     __device__ __forceinline__ i64 t_add(i64 a, i64 b) { return (i64)((u64)a + (u64)b); }
     __device__ __forceinline__ i64 t_sub(i64 a, i64 b) { return (i64)((u64)a - (u64)b); }
     __device__ __forceinline__ i64 t_mul(i64 a, i64 b) { return (i64)((u64)a * (u64)b); }
+    // Python's a // b and a % b on signed integers (0 for a zero divisor, as NumPy gives).
+    __device__ __forceinline__ i64 t_ifloordiv(i64 a, i64 b) {
+        if (b == 0) return 0;
+        if (b == -1) return t_sub(0, a);
+        const i64 q = a / b;
+        return ((a % b) != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+    }
+    __device__ __forceinline__ i64 t_iremainder(i64 a, i64 b) {
+        if (b == 0 || b == -1) return 0;
+        const i64 r = a % b;
+        return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+    }
+    __device__ __forceinline__ i64 t_udiv(i64 a, i64 b) { return b == 0 ? 0 : (i64)((u64)a / (u64)b); }
+    __device__ __forceinline__ i64 t_uremainder(i64 a, i64 b) { return b == 0 ? 0 : (i64)((u64)a % (u64)b); }
+    // NumPy's floor_divide and remainder of doubles (npy_divmod): the remainder takes the divisor's sign.
+    __device__ __forceinline__ double t_floordiv(double a, double b) {
+        if (b == 0.0) return a / b;
+        double mod = fmod(a, b);
+        double div = (a - mod) / b;
+        if (mod != 0.0 && ((b < 0.0) != (mod < 0.0))) { mod += b; div -= 1.0; }
+        if (div != 0.0) {
+            double floored = floor(div);
+            if (div - floored > 0.5) floored += 1.0;
+            return floored;
+        }
+        return copysign(0.0, a / b);
+    }
+    __device__ __forceinline__ double t_remainder(double a, double b) {
+        if (b == 0.0) return fmod(a, b);
+        const double mod = fmod(a, b);
+        if (mod != 0.0) return ((b < 0.0) != (mod < 0.0)) ? mod + b : mod;
+        return copysign(0.0, b);
+    }
     // Integer power with wrap-around; negative exponents give 0 (1 or +-1 for bases 1 and -1).
     __device__ __forceinline__ i64 t_ipow(i64 base, i64 e) {
         if (e < 0) return base == 1 ? 1 : (base == -1 ? ((e & 1) == 0 ? 1 : -1) : 0);

@@ -103,6 +103,10 @@ struct ElementwiseKernelGenerator {
         switch node {
         case let .input(index, dtype):
             result = emitInput(index, declared: dtype)
+        case let .permutedInput(index, dtype, _):
+            // `CuArray.materializingPermutations` replaces permuted operands by transposed copies
+            // before any kernel is generated, so an operand here is already in the output's order.
+            result = emitInput(index, declared: dtype)
         case let .constant(value, dtype):
             let index = constants.count
             if dtype.isFloatingPoint {
@@ -172,12 +176,13 @@ struct ElementwiseKernelGenerator {
 
     private mutating func emitUnary(_ op: UnaryOperation, _ a: (String, Bool), operandType: DType,
                                     resultType: DType) -> (String, Bool) {
-        if resultType.isFloatingPoint || (operandType.isFloatingPoint && (op == .isnan || op == .isfinite)) {
+        if resultType.isFloatingPoint || (operandType.isFloatingPoint && (op == .isnan || op == .isfinite || op == .isinf)) {
             let x = a.1 ? a : emitConvert(a, from: operandType, to: .float64)
             let v = x.0
             let f: String = switch op {
             case .negate: "-\(v)"
             case .abs: "fabs(\(v))"
+            case .sign: "(\(v) > 0.0 ? 1.0 : (\(v) < 0.0 ? -1.0 : \(v)))"
             case .sqrt: "sqrt(\(v))"
             case .exp: "exp(\(v))"
             case .log: "log(\(v))"
@@ -187,9 +192,11 @@ struct ElementwiseKernelGenerator {
             case .tanh: "tanh(\(v))"
             case .floor: "floor(\(v))"
             case .ceil: "ceil(\(v))"
+            case .round: "rint(\(v))"
             case .logicalNot: "(\(v) == 0.0 ? 1.0 : 0.0)"
             case .isnan: "(\(v) != \(v) ? 1.0 : 0.0)"
             case .isfinite: "(isfinite(\(v)) ? 1.0 : 0.0)"
+            case .isinf: "(isinf(\(v)) ? 1.0 : 0.0)"
             }
             if resultType.isFloatingPoint {
                 let name = fresh(true)
@@ -217,7 +224,9 @@ struct ElementwiseKernelGenerator {
         case .negate: resultType == .bool ? v : "t_sub(0, \(v))"
         case .abs: operandType.kind == .unsignedInteger ? v : "(\(v) < 0 ? t_sub(0, \(v)) : \(v))"
         case .logicalNot: "(i64)(\(v) == 0)"
-        case .isnan: "(i64)0"
+        case .sign:
+            operandType.kind == .unsignedInteger ? "(i64)(\(v) != 0)" : "(\(v) > 0 ? (i64)1 : (\(v) < 0 ? (i64)-1 : (i64)0))"
+        case .isnan, .isinf: "(i64)0"
         case .isfinite: "(i64)1"
         default: v
         }
@@ -244,8 +253,14 @@ struct ElementwiseKernelGenerator {
             case .multiply: "\(x) * \(y)"
             case .divide: "\(x) / \(y)"
             case .power: "pow(\(x), \(y))"
+            case .floorDivide: "t_floordiv(\(x), \(y))"
+            case .remainder: "t_remainder(\(x), \(y))"
             case .minimum: "t_min(\(x), \(y))"
-            default: "t_max(\(x), \(y))"
+            case .maximum: "t_max(\(x), \(y))"
+            case .fmin: "((\(y) != \(y) || \(x) <= \(y)) ? \(x) : \(y))"
+            case .fmax: "((\(y) != \(y) || \(x) >= \(y)) ? \(x) : \(y))"
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .logicalAnd, .logicalOr, .logicalXor:
+                "0.0"   // comparisons returned above
             }
             let name = fresh(true)
             lines.append("const double \(name) = \(computeType == .float32 ? "t_r32(\(value))" : value);")
@@ -255,7 +270,7 @@ struct ElementwiseKernelGenerator {
         let y = b.1 ? "t_f2i(\(b.0))" : b.0
         let unsigned = computeType == .uint64
         if op.isComparison {
-            let (p, q) = unsigned && op != .logicalAnd && op != .logicalOr && op != .equal && op != .notEqual
+            let (p, q) = unsigned && op != .logicalAnd && op != .logicalOr && op != .logicalXor && op != .equal && op != .notEqual
                 ? ("(u64)\(x)", "(u64)\(y)") : (x, y)
             let name = fresh(false)
             lines.append("const i64 \(name) = (i64)(\(Self.comparison(op, p, q)));")
@@ -267,7 +282,9 @@ struct ElementwiseKernelGenerator {
         case .subtract: "t_sub(\(x), \(y))"
         case .multiply: w == .bool ? "(\(x) & \(y))" : "t_mul(\(x), \(y))"
         case .power: "t_ipow(\(x), \(y))"
-        case .minimum: unsigned ? "((u64)\(x) <= (u64)\(y) ? \(x) : \(y))" : "(\(y) < \(x) ? \(y) : \(x))"
+        case .floorDivide: unsigned ? "t_udiv(\(x), \(y))" : "t_ifloordiv(\(x), \(y))"
+        case .remainder: unsigned ? "t_uremainder(\(x), \(y))" : "t_iremainder(\(x), \(y))"
+        case .minimum, .fmin: unsigned ? "((u64)\(x) <= (u64)\(y) ? \(x) : \(y))" : "(\(y) < \(x) ? \(y) : \(x))"
         default: unsigned ? "((u64)\(x) >= (u64)\(y) ? \(x) : \(y))" : "(\(y) >= \(x) ? \(y) : \(x))"
         }
         let name = fresh(false)
@@ -284,6 +301,7 @@ struct ElementwiseKernelGenerator {
         case .greater: "\(x) > \(y)"
         case .greaterEqual: "\(x) >= \(y)"
         case .logicalAnd: "(\(x) != 0) && (\(y) != 0)"
+        case .logicalXor: "(\(x) != 0) != (\(y) != 0)"
         default: "(\(x) != 0) || (\(y) != 0)"
         }
     }

@@ -3,21 +3,19 @@ import Backends
 extension NDArray {
     /// Evaluates a fused elementwise expression over `inputs` (input `k` is `inputs[k]`).
     ///
-    /// Inputs must have `shape` or broadcast to it (NumPy's rules); broadcast inputs other than
-    /// scalars are expanded first.
+    /// Inputs must broadcast to `shape` (NumPy's rules, after the permutation of a
+    /// ``ElementwiseExpression/permutedInput(_:_:permutation:)`` leaf); they are read in place,
+    /// never expanded or transposed into copies first.
+    ///
+    /// - Throws: ``ShapeError/incompatible(operation:shapes:)`` for an input that does not broadcast,
+    ///   ``ShapeError/invalidArgument(_:)`` for values NumPy rejects (an integer to a negative power).
     package static func evaluate(_ expression: ElementwiseExpression, inputs: [NDArray], shape: [Int]) throws -> NDArray {
-        let prepared = try inputs.map { try $0.expanded(to: shape) }
-        let result = NDArray(uninitializedShape: shape, dtype: expression.dtype)
-        let evaluator = TileEvaluator(expression, inputs: prepared)
+        try checkShape(shape)
+        let evaluator = try TileEvaluator(expression, inputs: inputs, shape: shape)
         defer { evaluator.release() }
-        let n = result.count
-        var start = 0
-        while start < n {
-            let length = Swift.min(TileEvaluator.tileSize, n - start)
-            let register = evaluator.evaluateTile(start: start, length: length)
-            result.store(register, at: start, length: length)
-            start += length
-        }
+        let result = NDArray(uninitializedShape: shape, dtype: expression.dtype)
+        evaluator.forEachTile { register, placement in result.store(register, at: placement) }
+        try evaluator.checkFailure()
         return result
     }
 
@@ -28,7 +26,7 @@ extension NDArray {
         guard broadcastShape == target else {
             throw ShapeError.incompatible(operation: "broadcast", shapes: [shape, target])
         }
-        return try broadcast(to: target)
+        return try Self.evaluate(.input(0, dtype), inputs: [self], shape: target)
     }
 
     /// The shape two shapes broadcast to, by NumPy's rules.
@@ -45,38 +43,21 @@ extension NDArray {
         }
     }
 
-    /// A copy of `self` repeated along its length-1 axes to `target` (which it must broadcast to).
-    package func broadcast(to target: [Int]) throws -> NDArray {
-        let padded = [Int](repeating: 1, count: target.count - shape.count) + shape
-        let result = NDArray(uninitializedShape: target, dtype: dtype)
-        let item = dtype.itemSize
-        let sourceStrides = NDArray(shape: padded, dtype: dtype, storage: storage).strides
-        let n = result.count
-        var index = [Int](repeating: 0, count: target.count)
-        let source = UnsafeRawPointer(storage.bytes)
-        let destination = result.storage.bytes
-        for flat in 0..<n {
-            var offset = 0
-            for axis in 0..<target.count where padded[axis] != 1 { offset += index[axis] * sourceStrides[axis] }
-            destination.advanced(by: flat * item).copyMemory(from: source.advanced(by: offset * item), byteCount: item)
-            var axis = target.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < target[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+    /// Writes a tile register to its place in this array, converting to `dtype`.
+    fileprivate func store(_ register: TileEvaluator.Register, at placement: TileEvaluator.Placement) {
+        for row in 0..<placement.rows {
+            store(register, from: row * placement.columns, count: placement.columns,
+                  at: placement.offset + row * placement.rowStride)
         }
-        return result
     }
 
-    /// Writes a tile register into elements `start..<start+length`, converting to `dtype`.
-    fileprivate func store(_ register: TileEvaluator.Register, at start: Int, length: Int) {
+    /// Writes `count` values of a register, from its element `first`, into elements `start...`.
+    private func store(_ register: TileEvaluator.Register, from first: Int, count length: Int, at start: Int) {
         func write<T: NDArrayElement>(_: T.Type) {
             let out = storage.bytes.assumingMemoryBound(to: T.self) + start
             switch register {
-            case let .float(p): for k in 0..<length { out[k] = T(convertingFrom: p[k]) }
-            case let .integer(p): for k in 0..<length { out[k] = T(convertingFrom: p[k]) }
+            case let .float(p): for k in 0..<length { out[k] = T(convertingFrom: p[first + k]) }
+            case let .integer(p): for k in 0..<length { out[k] = T(convertingFrom: p[first + k]) }
             case let .floatScalar(v): out.update(repeating: T(convertingFrom: v), count: length)
             case let .integerScalar(v): out.update(repeating: T(convertingFrom: v), count: length)
             }
@@ -85,24 +66,38 @@ extension NDArray {
         case .float64:
             let out = storage.bytes.assumingMemoryBound(to: Double.self) + start
             switch register {
-            case let .float(p): out.update(from: p, count: length)
+            case let .float(p): out.update(from: p + first, count: length)
             case let .floatScalar(v): out.update(repeating: v, count: length)
-            case let .integer(p): for k in 0..<length { out[k] = Double(p[k]) }
+            case let .integer(p): for k in 0..<length { out[k] = Double(p[first + k]) }
             case let .integerScalar(v): out.update(repeating: Double(v), count: length)
             }
         case .uint64:
             let out = storage.bytes.assumingMemoryBound(to: Int64.self) + start
             switch register {
-            case let .integer(p): out.update(from: p, count: length)
+            case let .integer(p): out.update(from: p + first, count: length)
             case let .integerScalar(v): out.update(repeating: v, count: length)
-            case let .float(p): for k in 0..<length { out[k] = Int64(bitPattern: UInt64(convertingFrom: p[k])) }
+            case let .float(p): for k in 0..<length { out[k] = Int64(bitPattern: UInt64(convertingFrom: p[first + k])) }
             case let .floatScalar(v): out.update(repeating: Int64(bitPattern: UInt64(convertingFrom: v)), count: length)
             }
-        case .bool: write(Bool.self)
+        case .int64:
+            let out = storage.bytes.assumingMemoryBound(to: Int64.self) + start
+            switch register {
+            case let .integer(p): out.update(from: p + first, count: length)
+            case let .integerScalar(v): out.update(repeating: v, count: length)
+            case let .float(p): for k in 0..<length { out[k] = Int64(truncatingIfNeeded: p[first + k]) }
+            case let .floatScalar(v): out.update(repeating: Int64(truncatingIfNeeded: v), count: length)
+            }
+        case .bool:
+            let out = storage.bytes.assumingMemoryBound(to: UInt8.self) + start
+            switch register {
+            case let .integer(p): for k in 0..<length { out[k] = p[first + k] != 0 ? 1 : 0 }
+            case let .integerScalar(v): out.update(repeating: v != 0 ? 1 : 0, count: length)
+            case let .float(p): for k in 0..<length { out[k] = p[first + k] != 0 ? 1 : 0 }
+            case let .floatScalar(v): out.update(repeating: v != 0 ? 1 : 0, count: length)
+            }
         case .int8: write(Int8.self)
         case .int16: write(Int16.self)
         case .int32: write(Int32.self)
-        case .int64: write(Int64.self)
         case .uint8: write(UInt8.self)
         case .uint16: write(UInt16.self)
         case .uint32: write(UInt32.self)
@@ -112,20 +107,18 @@ extension NDArray {
 
     /// Runs `body` on each tile of the expression's values, as doubles or as integers.
     ///
-    /// Used by the fused reductions: the expression's result is never stored.
+    /// Used by the fused reductions: the expression's result is never stored. Tiles come in an
+    /// order that depends on the inputs' layouts, so only order-free reductions may use this.
     package static func forEachTile(
         of expression: ElementwiseExpression, inputs: [NDArray], shape: [Int],
         _ body: (TileValues) -> Void
     ) throws {
-        let prepared = try inputs.map { try $0.expanded(to: shape) }
-        let evaluator = TileEvaluator(expression, inputs: prepared)
+        let evaluator = try TileEvaluator(expression, inputs: inputs, shape: shape)
         defer { evaluator.release() }
-        let n = shape.reduce(1, *)
-        var start = 0
         let unsigned = expression.dtype == .uint64
-        while start < n {
-            let length = Swift.min(TileEvaluator.tileSize, n - start)
-            switch evaluator.evaluateTile(start: start, length: length) {
+        evaluator.forEachTile { register, placement in
+            let length = placement.count
+            switch register {
             case let .float(p): body(.doubles(UnsafeBufferPointer(start: p, count: length)))
             case let .floatScalar(v): body(.repeatedDouble(v, length))
             case let .integer(p):
@@ -133,8 +126,8 @@ extension NDArray {
                               : .integers(UnsafeBufferPointer(start: p, count: length)))
             case let .integerScalar(v): body(unsigned ? .repeatedUnsigned(v, length) : .repeatedInteger(v, length))
             }
-            start += length
         }
+        try evaluator.checkFailure()
     }
 }
 

@@ -44,56 +44,148 @@ extension NDArray {
     }
 
     /// A row-major copy with axes permuted: result axis `i` is axis `permutation[i]`.
+    ///
+    /// The tile evaluator reads the input through the permuted view in cache-sized 2-d tiles, so
+    /// both sides of a 2-d transpose stay in cache.
     package func transposedCopy(_ permutation: [Int]) throws -> NDArray {
         guard permutation.sorted() == Array(0..<shape.count) else {
             throw ShapeError.invalidArgument("\(permutation) is not a permutation of the \(shape.count) axes.")
         }
         if permutation == Array(0..<shape.count) { return self }
-        let outShape = permutation.map { shape[$0] }
-        let result = NDArray(uninitializedShape: outShape, dtype: dtype)
-        guard result.count > 0 else { return result }
-        let sourceStrides = strides
-        let permutedStrides = permutation.map { sourceStrides[$0] }
-        func copy<T>(_: T.Type) {
+        if permutation == [1, 0] { return transposed2D() }
+        return try NDArray.evaluate(.permutedInput(0, dtype, permutation: permutation), inputs: [self],
+                                    shape: permutation.map { shape[$0] })
+    }
+
+    /// The transpose of a 2-d array, as a contiguous copy.
+    ///
+    /// The source is read eight rows at a time, so there are eight sequential streams the hardware
+    /// prefetcher follows, and each destination row receives eight consecutive elements (a whole
+    /// cache line of doubles) per pass, so every line written is written whole.
+    package func transposed2D() -> NDArray {
+        let (rows, columns) = (shape[0], shape[1])
+        let result = NDArray(uninitializedShape: [columns, rows], dtype: dtype)
+        func run<T>(_: T.Type) {
             let source = UnsafeRawPointer(storage.bytes).assumingMemoryBound(to: T.self)
             let target = result.storage.bytes.assumingMemoryBound(to: T.self)
-            if outShape.count == 2 {
-                // Blocked 2-d transpose keeps both sides in cache.
-                let rows = outShape[0], cols = outShape[1]
-                let rs = permutedStrides[0], cs = permutedStrides[1]
-                let block = 32
-                var i0 = 0
-                while i0 < rows {
-                    var j0 = 0
-                    while j0 < cols {
-                        for i in i0..<Swift.min(i0 + block, rows) {
-                            for j in j0..<Swift.min(j0 + block, cols) { target[i * cols + j] = source[i * rs + j * cs] }
-                        }
-                        j0 += block
-                    }
-                    i0 += block
+            var r0 = 0
+            while r0 + 8 <= rows {
+                let s0 = source + r0 * columns
+                for c in 0..<columns {
+                    let t = target + c * rows + r0
+                    t[0] = s0[c]
+                    t[1] = s0[columns + c]
+                    t[2] = s0[2 * columns + c]
+                    t[3] = s0[3 * columns + c]
+                    t[4] = s0[4 * columns + c]
+                    t[5] = s0[5 * columns + c]
+                    t[6] = s0[6 * columns + c]
+                    t[7] = s0[7 * columns + c]
                 }
-                return
+                r0 += 8
             }
-            var index = [Int](repeating: 0, count: outShape.count)
-            for flat in 0..<result.count {
-                var offset = 0
-                for axis in 0..<outShape.count { offset += index[axis] * permutedStrides[axis] }
-                target[flat] = source[offset]
-                var axis = outShape.count - 1
+            while r0 < rows {
+                for c in 0..<columns { target[c * rows + r0] = source[r0 * columns + c] }
+                r0 += 1
+            }
+        }
+        guard count > 0 else { return result }
+        switch dtype.itemSize {
+        case 1: run(UInt8.self)
+        case 2: run(UInt16.self)
+        case 4: run(UInt32.self)
+        default: run(UInt64.self)
+        }
+        return result
+    }
+
+    /// Writes columns `columns` of this matrix, transposed, into the first rows of `band`
+    /// (`band[i][j] = self[j][columns.lowerBound + i]`), reading eight rows at a time.
+    package func transposeColumns(_ columns: Range<Int>, into band: NDArray) {
+        let (rows, width) = (shape[0], shape[1])
+        let count = columns.count
+        func run<T>(_: T.Type) {
+            let source = UnsafeRawPointer(storage.bytes).assumingMemoryBound(to: T.self) + columns.lowerBound
+            let target = band.storage.bytes.assumingMemoryBound(to: T.self)
+            var r0 = 0
+            while r0 + 8 <= rows {
+                let s0 = source + r0 * width
+                for c in 0..<count {
+                    let t = target + c * rows + r0
+                    t[0] = s0[c]
+                    t[1] = s0[width + c]
+                    t[2] = s0[2 * width + c]
+                    t[3] = s0[3 * width + c]
+                    t[4] = s0[4 * width + c]
+                    t[5] = s0[5 * width + c]
+                    t[6] = s0[6 * width + c]
+                    t[7] = s0[7 * width + c]
+                }
+                r0 += 8
+            }
+            while r0 < rows {
+                for c in 0..<count { target[c * rows + r0] = source[r0 * width + c] }
+                r0 += 1
+            }
+        }
+        guard count > 0, rows > 0 else { return }
+        switch dtype.itemSize {
+        case 1: run(UInt8.self)
+        case 2: run(UInt16.self)
+        case 4: run(UInt32.self)
+        default: run(UInt64.self)
+        }
+    }
+
+    /// An array of `shape` whose region at each piece's offset is that piece's `ranges` of its
+    /// array: one copy of every element, run by run (the pieces must tile `shape` and share a dtype).
+    ///
+    /// - Throws: ``ShapeError`` for pieces that do not fit or mixed dtypes.
+    package static func assembled(_ pieces: [(NDArray, [StridedRange], [Int])], shape: [Int]) throws -> NDArray {
+        guard let dtype = pieces.first?.0.dtype else { throw ShapeError.invalidArgument("Nothing to assemble into \(shape).") }
+        if pieces.count == 1, let (array, ranges, _) = pieces.first { return try array.sliced(ranges) }
+        let result = NDArray(uninitializedShape: shape, dtype: dtype)
+        let item = dtype.itemSize
+        let targetStrides = result.strides
+        for (array, ranges, offset) in pieces {
+            guard array.dtype == dtype, ranges.count == shape.count, offset.count == shape.count,
+                  zip(zip(ranges, offset), shape).allSatisfy({ $0.0.count + $0.1 <= $1 && $0.1 >= 0 }) else {
+                throw ShapeError.incompatible(operation: "assemble", shapes: [array.shape, shape])
+            }
+            let unitSteps = ranges.allSatisfy { $0.step == 1 }
+            let part = unitSteps ? array : try array.sliced(ranges)
+            let local = unitSteps ? ranges : part.shape.map { StridedRange.all($0) }
+            for (axis, range) in local.enumerated() where range.count > 0 {
+                guard range.start >= 0, range.start + range.count <= part.shape[axis] else {
+                    throw ShapeError.indexOutOfRange(axis: axis, index: range.description, length: part.shape[axis])
+                }
+            }
+            let sourceStrides = part.strides
+            let ndim = shape.count
+            guard ndim > 0 else {
+                result.storage.bytes.copyMemory(from: part.storage.bytes, byteCount: item)
+                continue
+            }
+            let run = local[ndim - 1].count * item
+            let outer = local.dropLast().map { $0.count }
+            var index = [Int](repeating: 0, count: outer.count)
+            guard run > 0, !outer.contains(0) else { continue }
+            for _ in 0..<outer.reduce(1, *) {
+                var from = local[ndim - 1].start, to = offset[ndim - 1]
+                for (axis, i) in index.enumerated() {
+                    from += (local[axis].start + i) * sourceStrides[axis]
+                    to += (offset[axis] + i) * targetStrides[axis]
+                }
+                (result.storage.bytes + to * item).copyMemory(from: UnsafeRawPointer(part.storage.bytes) + from * item,
+                                                              byteCount: run)
+                var axis = outer.count - 1
                 while axis >= 0 {
                     index[axis] += 1
-                    if index[axis] < outShape[axis] { break }
+                    if index[axis] < outer[axis] { break }
                     index[axis] = 0
                     axis -= 1
                 }
             }
-        }
-        switch dtype.itemSize {
-        case 1: copy(UInt8.self)
-        case 2: copy(UInt16.self)
-        case 4: copy(UInt32.self)
-        default: copy(UInt64.self)
         }
         return result
     }

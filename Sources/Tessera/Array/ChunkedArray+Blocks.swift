@@ -46,7 +46,7 @@ extension ChunkedArray {
 
     /// An array of resolved chunks whose blocks `makeBlock` creates.
     static func generated(shape: [Int], chunks: [[Int]], dtype: DType, meta: ArrayMeta, prefix: String,
-                          fused: FusedElementwise? = nil,
+                          fused: FusedElementwise? = nil, regenerable: Bool = false,
                           makeBlock: @escaping @Sendable (BlockInfo) throws -> any ArrayChunk) -> ChunkedArray {
         let layerName = LayerName.unique(prefix)
         let counts = chunks.map(\.count)
@@ -59,7 +59,8 @@ extension ChunkedArray {
             }
         }
         return ChunkedArray(shape: shape, chunks: chunks, dtype: dtype, meta: meta,
-                            graph: HighLevelGraph(adding: layer, to: []), name: layerName, fused: fused)
+                            graph: HighLevelGraph(adding: layer, to: []), name: layerName, fused: fused,
+                            blockMaker: regenerable ? makeBlock : nil)
     }
 
     /// An array whose block `index` is computed from the blocks `inputs` of other arrays.

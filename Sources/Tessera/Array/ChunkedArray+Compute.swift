@@ -115,16 +115,12 @@ extension ChunkedArray {
     func assemble(_ blocks: [[Int]: any ArrayChunk]) throws -> any ArrayChunk {
         if blockCount == 1, let only = blocks[[Int](repeating: 0, count: ndim)] { return only }
         if size == 0 || blockCount == 0 { return try meta.chunk.empty(shape: shape, dtype: dtype) }
-        func join(prefix: [Int]) throws -> any ArrayChunk {
-            let axis = prefix.count
-            if axis == ndim {
-                guard let block = blocks[prefix] else { throw InternalError(message: "missing block \(prefix)") }
-                return block
-            }
-            let parts = try (0..<numBlocks[axis]).map { try join(prefix: prefix + [$0]) }
-            return parts.count == 1 ? parts[0] : try meta.chunk.concatenate(parts, axis: axis)
+        // One copy of every element into the result (the backend's assemble).
+        let pieces = try blockIndices.map { index -> ChunkPiece in
+            guard let block = blocks[index] else { throw InternalError(message: "missing block \(index)") }
+            return ChunkPiece(chunk: block, ranges: block.shape.map { StridedRange.all($0) }, offset: blockOffset(index))
         }
-        return try join(prefix: [])
+        return try meta.chunk.assemble(pieces, shape: shape)
     }
 
     /// The graph as Graphviz DOT text: the low-level tasks after optimisation, or the high-level

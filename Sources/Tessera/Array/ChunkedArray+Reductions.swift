@@ -10,14 +10,26 @@ extension ChunkedArray {
     /// `array.split-every`), and the final partial of each output block is finished (a mean divided,
     /// a variance normalised).
     ///
+    /// `argmin` and `argmax` reduce one axis, or every axis (`axes` `nil`) giving the flat
+    /// row-major position; each block's positions are made global before the tree combines them.
+    ///
     /// - Throws: ``ShapeError/axisOutOfRange(axis:ndim:)`` for a bad axis, ``ConfigError`` for a
-    ///   malformed configuration, ``ShapeError/invalidArgument(_:)`` for `splitEvery` below 2.
+    ///   malformed configuration, ``ShapeError/invalidArgument(_:)`` for `splitEvery` below 2, a
+    ///   negative `ddof`, `argmin`/`argmax` over several axes, or `min`, `max`, `argmin`, `argmax`
+    ///   over no elements (NumPy's "zero-size array to reduction operation").
     public func reduce(_ operation: ReductionOperation, axes requested: [Int]? = nil, keepdims: Bool = false,
                        ddof: Int = 0, splitEvery: Int? = nil) throws -> ChunkedArray {
         let axes = try NDArray.normalizeAxes(requested ?? Array(0..<ndim), ndim: ndim)
         let fanIn = try splitEvery ?? Config.resolved().splitEvery
         guard fanIn >= 2 else { throw ShapeError.invalidArgument("splitEvery must be at least 2, got \(fanIn).") }
         guard ddof >= 0 else { throw ShapeError.invalidArgument("ddof must be zero or more, got \(ddof).") }
+        if operation.isPositional && requested != nil && axes.count != 1 {
+            throw ShapeError.invalidArgument("\(operation.rawValue) takes one axis (or none for the flat position), got \(axes).")
+        }
+        if operation.needsElements, axes.contains(where: { self.shape[$0] == 0 }) || (axes.isEmpty && size == 0) {
+            throw ShapeError.invalidArgument(
+                "zero-size array to reduction operation \(operation.rawValue) which has no identity (shape \(shape)).")
+        }
         let source = asFused
         let expression = source.expression
         let inputs = source.inputs
@@ -37,24 +49,32 @@ extension ChunkedArray {
         let partialName = LayerName.unique("\(prefix)-partial")
         let combineName = LayerName.unique("\(prefix)-combine")
         let finalName = LayerName.unique("\(prefix)-aggregate")
-        let inputNames = inputs.map(\.name)
+        let inputNames = inputs.map(\.array.name)
         let outputDType = operation.resultType(inputType)
 
         let totalPartials = counts.reduce(1, *)
         // One function and one label shared by every task of a layer: a task then holds only
         // what differs between blocks.
         let partialLabel = "\(prefix)-partial"
+        let boundaries = chunks.map(BlockGrid.boundaries)
+        let flatPositions = axes.count == ndim
         let reduceBlock: @Sendable ([any Sendable], [Int]) throws -> any Sendable = { values, index in
-            try meta.chunk.evaluateAndReduce(expression, inputs: values.map(asChunk),
-                                             shape: zip(chunks, index).map { $0[$1] }, operation: operation, axes: axes)
+            let blockShape = zip(chunks, index).map { $0[$1] }
+            let partial = try meta.chunk.evaluateAndReduce(expression, inputs: values.map(asChunk), shape: blockShape,
+                                                           operation: operation, axes: axes)
+            guard case let .arg(best, local) = partial else { return partial }
+            // Positions in the block become positions in the array.
+            let offsets = zip(boundaries, index).map { $0[$1] }
+            let position = flatPositions
+                ? Self.flatPosition(blockShape: blockShape, offsets: offsets, arrayShape: shape)
+                : .binary(.add, .input(0, .int64), .constant(.int(Int64(offsets[axes[0]])), .int64))
+            return ReductionPartial.arg(values: best, indices: try meta.chunk.evaluate(position, inputs: [local],
+                                                                                      shape: local.shape))
         }
         let partialLayer = Layer(name: partialName, dependencies: inputNames, taskCount: totalPartials,
                                  summary: "\(prefix) of " + expression.formula) {
             BlockGrid.indices(counts).map { index in
-                let dependencies = inputs.map { input in
-                    input.shape == shape ? TaskKey(input.name, index)
-                                         : TaskKey(input.name, [Int](repeating: 0, count: input.ndim))
-                }
+                let dependencies = inputs.map { $0.key(forOutput: index, outputShape: shape) }
                 return GraphTask(TaskKey(partialName, index), dependencies: dependencies, label: partialLabel) {
                     values in try reduceBlock(values, index)
                 }
@@ -117,10 +137,28 @@ extension ChunkedArray {
             }
             return tasks
         }
-        let partials = HighLevelGraph(adding: partialLayer, to: inputs.map(\.graph))
+        let partials = HighLevelGraph(adding: partialLayer, to: inputs.map(\.array.graph))
         let graph = HighLevelGraph(adding: treeLayer, to: [partials])
         return ChunkedArray(shape: outShape, chunks: outChunks, dtype: outputDType, meta: meta, graph: graph,
                             name: finalName)
+    }
+
+    /// The expression turning a flat position in a block (input 0, `int64`) into the flat
+    /// position in the array: `sum over d of (offset[d] + (p // blockStride[d]) % blockShape[d]) * arrayStride[d]`.
+    static func flatPosition(blockShape: [Int], offsets: [Int], arrayShape: [Int]) -> ElementwiseExpression {
+        let p = ElementwiseExpression.input(0, .int64)
+        func constant(_ value: Int) -> ElementwiseExpression { .constant(.int(Int64(value)), .int64) }
+        var total = constant(0)
+        var blockStride = 1, arrayStride = 1
+        for axis in blockShape.indices.reversed() {
+            let local = ElementwiseExpression.binary(.remainder, .binary(.floorDivide, p, constant(blockStride)),
+                                                     constant(Swift.max(blockShape[axis], 1)))
+            total = .binary(.add, total, .binary(.multiply, .binary(.add, local, constant(offsets[axis])),
+                                                 constant(arrayStride)))
+            blockStride *= blockShape[axis]
+            arrayStride *= arrayShape[axis]
+        }
+        return total
     }
 
     /// The number of combine tasks per level of a tree over `count` leaves.
@@ -134,44 +172,144 @@ extension ChunkedArray {
         return levels
     }
 
-    /// The sum of the elements (over `axis` if given).
+    // MARK: - Named reductions
+
+    /// The axes of a reduction given as one optional axis.
+    private func axesOf(_ axis: Int?) -> [Int]? { axis.map { [$0] } }
+
+    /// The sum of the elements, over `axis` if given (`np.sum`; integers sum as `int64`/`uint64`).
     public func sum(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
-        try reduce(.sum, axes: axis.map { [$0] }, keepdims: keepdims, splitEvery: splitEvery)
+        try reduce(.sum, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
     }
     /// The sum over several axes.
-    public func sum(axes: [Int], keepdims: Bool = false) throws -> ChunkedArray { try reduce(.sum, axes: axes, keepdims: keepdims) }
-    /// The product of the elements (over `axis` if given).
-    public func prod(axis: Int? = nil, keepdims: Bool = false) throws -> ChunkedArray {
-        try reduce(.prod, axes: axis.map { [$0] }, keepdims: keepdims)
+    public func sum(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.sum, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
     }
-    /// The arithmetic mean (over `axis` if given), in float64 for integer input.
+    /// The product of the elements, over `axis` if given (`np.prod`).
+    public func prod(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.prod, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The product over several axes.
+    public func prod(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.prod, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The arithmetic mean, over `axis` if given, in float64 for integer input (`np.mean`).
     public func mean(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
-        try reduce(.mean, axes: axis.map { [$0] }, keepdims: keepdims, splitEvery: splitEvery)
+        try reduce(.mean, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
     }
     /// The mean over several axes.
-    public func mean(axes: [Int], keepdims: Bool = false) throws -> ChunkedArray { try reduce(.mean, axes: axes, keepdims: keepdims) }
-    /// The smallest element (NaN if any is NaN).
-    public func min(axis: Int? = nil, keepdims: Bool = false) throws -> ChunkedArray {
-        try reduce(.min, axes: axis.map { [$0] }, keepdims: keepdims)
+    public func mean(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.mean, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
     }
-    /// The largest element (NaN if any is NaN).
-    public func max(axis: Int? = nil, keepdims: Bool = false) throws -> ChunkedArray {
-        try reduce(.max, axes: axis.map { [$0] }, keepdims: keepdims)
+    /// The smallest element, over `axis` if given; NaN if any is NaN (`np.min`).
+    ///
+    /// - Throws: ``ShapeError/invalidArgument(_:)`` over no elements.
+    public func min(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.min, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
     }
-    /// The variance, dividing by `n - ddof`.
-    public func `var`(axis: Int? = nil, ddof: Int = 0, keepdims: Bool = false) throws -> ChunkedArray {
-        try reduce(.variance, axes: axis.map { [$0] }, keepdims: keepdims, ddof: ddof)
+    /// The smallest element over several axes.
+    public func min(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.min, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
     }
-    /// The standard deviation, dividing by `n - ddof`.
-    public func std(axis: Int? = nil, ddof: Int = 0, keepdims: Bool = false) throws -> ChunkedArray {
-        try reduce(.std, axes: axis.map { [$0] }, keepdims: keepdims, ddof: ddof)
+    /// The largest element, over `axis` if given; NaN if any is NaN (`np.max`).
+    ///
+    /// - Throws: ``ShapeError/invalidArgument(_:)`` over no elements.
+    public func max(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.max, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
     }
-    /// Whether any element is nonzero.
-    public func any(axis: Int? = nil, keepdims: Bool = false) throws -> ChunkedArray {
-        try reduce(.any, axes: axis.map { [$0] }, keepdims: keepdims)
+    /// The largest element over several axes.
+    public func max(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.max, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
     }
-    /// Whether every element is nonzero.
-    public func all(axis: Int? = nil, keepdims: Bool = false) throws -> ChunkedArray {
-        try reduce(.all, axes: axis.map { [$0] }, keepdims: keepdims)
+    /// The variance, dividing by `n - ddof` (`np.var`).
+    public func `var`(axis: Int? = nil, ddof: Int = 0, keepdims: Bool = false, splitEvery: Int? = nil) throws
+        -> ChunkedArray {
+        try reduce(.variance, axes: axesOf(axis), keepdims: keepdims, ddof: ddof, splitEvery: splitEvery)
+    }
+    /// The variance over several axes.
+    public func `var`(axes: [Int], ddof: Int = 0, keepdims: Bool = false, splitEvery: Int? = nil) throws
+        -> ChunkedArray {
+        try reduce(.variance, axes: axes, keepdims: keepdims, ddof: ddof, splitEvery: splitEvery)
+    }
+    /// The standard deviation, dividing by `n - ddof` (`np.std`).
+    public func std(axis: Int? = nil, ddof: Int = 0, keepdims: Bool = false, splitEvery: Int? = nil) throws
+        -> ChunkedArray {
+        try reduce(.std, axes: axesOf(axis), keepdims: keepdims, ddof: ddof, splitEvery: splitEvery)
+    }
+    /// The standard deviation over several axes.
+    public func std(axes: [Int], ddof: Int = 0, keepdims: Bool = false, splitEvery: Int? = nil) throws
+        -> ChunkedArray {
+        try reduce(.std, axes: axes, keepdims: keepdims, ddof: ddof, splitEvery: splitEvery)
+    }
+    /// Whether any element is nonzero, over `axis` if given (`np.any`).
+    public func any(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.any, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// Whether any element is nonzero over several axes.
+    public func any(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.any, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// Whether every element is nonzero, over `axis` if given (`np.all`).
+    public func all(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.all, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// Whether every element is nonzero over several axes.
+    public func all(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.all, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The number of elements that are not NaN, over `axis` if given (`int64`; every element for integers).
+    public func countNonNaN(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.count, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The number of elements that are not NaN over several axes.
+    public func countNonNaN(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.count, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The sum with NaN counted as zero (`np.nansum`).
+    public func nansum(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.nansum, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The sum with NaN counted as zero, over several axes.
+    public func nansum(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.nansum, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The product with NaN counted as one (`np.nanprod`).
+    public func nanprod(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.nanprod, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The mean of the elements that are not NaN (`np.nanmean`; NaN where all are).
+    public func nanmean(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.nanmean, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The mean of the elements that are not NaN, over several axes.
+    public func nanmean(axes: [Int], keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.nanmean, axes: axes, keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The smallest element ignoring NaN (`np.nanmin`; NaN where all are).
+    public func nanmin(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.nanmin, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The largest element ignoring NaN (`np.nanmax`; NaN where all are).
+    public func nanmax(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.nanmax, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The variance of the elements that are not NaN (`np.nanvar`).
+    public func nanvar(axis: Int? = nil, ddof: Int = 0, keepdims: Bool = false, splitEvery: Int? = nil) throws
+        -> ChunkedArray {
+        try reduce(.nanvar, axes: axesOf(axis), keepdims: keepdims, ddof: ddof, splitEvery: splitEvery)
+    }
+    /// The standard deviation of the elements that are not NaN (`np.nanstd`).
+    public func nanstd(axis: Int? = nil, ddof: Int = 0, keepdims: Bool = false, splitEvery: Int? = nil) throws
+        -> ChunkedArray {
+        try reduce(.nanstd, axes: axesOf(axis), keepdims: keepdims, ddof: ddof, splitEvery: splitEvery)
+    }
+    /// The position of the smallest element along `axis`, or the flat row-major position when
+    /// `axis` is `nil` (`np.argmin`; the first one on ties, the first NaN if any).
+    public func argmin(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.argmin, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
+    }
+    /// The position of the largest element along `axis`, or the flat position when `axis` is `nil` (`np.argmax`).
+    public func argmax(axis: Int? = nil, keepdims: Bool = false, splitEvery: Int? = nil) throws -> ChunkedArray {
+        try reduce(.argmax, axes: axesOf(axis), keepdims: keepdims, splitEvery: splitEvery)
     }
 }

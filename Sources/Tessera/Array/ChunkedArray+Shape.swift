@@ -13,6 +13,15 @@ extension ChunkedArray {
         let config = try Config.resolved()
         let target = try spec.resolve(shape: shape, dtype: dtype, limitBytes: config.chunkSizeBytes)
         if target == chunks { return self }
+        if let blockMaker {
+            return Self.generated(shape: shape, chunks: target, dtype: dtype, meta: meta, prefix: "rechunk",
+                                  regenerable: true,
+                                  makeBlock: blockMaker)
+        }
+        if let fused, fused.inputs.isEmpty {
+            // A constant: the same expression over the new blocks.
+            return Self.fromFused(fused, shape: shape, chunks: target, meta: meta)
+        }
         let ranges = target.map { blocks in
             zip(BlockGrid.boundaries(blocks), BlockGrid.boundaries(blocks).dropFirst()).map { $0..<$1 }
         }
@@ -34,6 +43,19 @@ extension ChunkedArray {
         guard permutation.sorted() == Array(0..<ndim) else {
             throw ShapeError.invalidArgument("\(permutation) is not a permutation of the \(ndim) axes.")
         }
+        if permutation == Array(0..<ndim) { return self }
+        let outShape = permutation.map { shape[$0] }
+        let outChunks = permutation.map { chunks[$0] }
+        // A view: blocks are read transposed by whatever consumes them (an elementwise operation or
+        // a reduction reads them in place; anything else gets a transposed copy of each block).
+        let view = asFused
+        if view.inputs.allSatisfy({ $0.array.ndim == ndim && $0.viewShape == shape }) {
+            let inputs = view.inputs.map { input in
+                FusedInput(input.array, permutation: permutation.map { (input.permutation ?? Array(0..<ndim))[$0] })
+            }
+            let fused = FusedElementwise(expression: view.expression.permutingInputs(permutation), inputs: inputs)
+            return Self.fromFused(fused, shape: outShape, chunks: outChunks, meta: meta)
+        }
         let source = self
         return ChunkedArray.derived(
             from: [source], shape: permutation.map { shape[$0] }, chunks: permutation.map { chunks[$0] }, dtype: dtype,
@@ -46,46 +68,9 @@ extension ChunkedArray {
             compute: { _, inputs in try inputs[0].transposed(permutation) })
     }
 
-    /// The elements in the given ranges, one per axis (axes not given are taken whole).
-    ///
-    /// ```swift
-    /// let corner = try a[0..<100, 5..<10]
-    /// ```
-    ///
-    /// - Throws: ``ShapeError/indexOutOfRange(axis:index:length:)`` for a range outside its axis.
-    public subscript(_ ranges: Range<Int>...) -> ChunkedArray {
-        get throws { try slice(ranges) }
-    }
-
-    /// The elements in the given ranges, one per leading axis.
-    public func slice(_ ranges: [Range<Int>]) throws -> ChunkedArray {
-        guard ranges.count <= ndim else {
-            throw ShapeError.invalidArgument("Too many indices: \(ranges.count) for an array of \(ndim) dimensions.")
-        }
-        let full = ranges + shape.dropFirst(ranges.count).map { 0..<$0 }
-        for (axis, range) in full.enumerated() where range.lowerBound < 0 || range.upperBound > shape[axis] {
-            throw ShapeError.indexOutOfRange(axis: axis, index: "\(range.lowerBound)..<\(range.upperBound)",
-                                             length: shape[axis])
-        }
-        // Output blocks follow the input blocks' boundaries inside the selection.
-        let outRanges: [[Range<Int>]] = full.enumerated().map { axis, range in
-            let bounds = BlockGrid.boundaries(chunks[axis])
-            var pieces: [Range<Int>] = []
-            for (start, end) in zip(bounds, bounds.dropFirst()) {
-                let low = Swift.max(start, range.lowerBound), high = Swift.min(end, range.upperBound)
-                if low < high { pieces.append(low..<high) }
-            }
-            return pieces.isEmpty ? [range.lowerBound..<range.lowerBound] : pieces
-        }
-        let outChunks = outRanges.map { $0.map(\.count) }
-        return gather(chunks: outChunks, prefix: "getitem") { index in
-            zip(outRanges, index).map { StridedRange(start: $0[$1].lowerBound, count: $0[$1].count) }
-        }
-    }
-
     /// An array with blocks `chunks` whose block `index` holds the elements `region(index)` of
     /// this array (step 1), assembled from the blocks they overlap.
-    private func gather(chunks outChunks: [[Int]], prefix: String,
+    func gather(chunks outChunks: [[Int]], prefix: String,
                         region: @escaping @Sendable ([Int]) -> [StridedRange]) -> ChunkedArray {
         let source = self
         let bounds = chunks.map(BlockGrid.boundaries)
@@ -115,19 +100,15 @@ extension ChunkedArray {
             compute: { index, inputs in
                 let axesPlan = plan(index)
                 let choices = BlockGrid.indices(axesPlan.map(\.count))
-                var parts: [[Int]: any ArrayChunk] = [:]
-                for (choice, input) in zip(choices, inputs) {
-                    parts[choice] = try input.slice(zip(axesPlan, choice).map { $0[$1].local })
+                // Where each piece goes: the sum of the lengths of the pieces before it, per axis.
+                let starts = axesPlan.map { pieces in
+                    pieces.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.local.count) }
                 }
-                func join(_ prefix: [Int]) throws -> any ArrayChunk {
-                    if prefix.count == axesPlan.count {
-                        guard let part = parts[prefix] else { throw InternalError(message: "missing piece") }
-                        return part
-                    }
-                    let joined = try (0..<axesPlan[prefix.count].count).map { try join(prefix + [$0]) }
-                    return joined.count == 1 ? joined[0] : try meta.chunk.concatenate(joined, axis: prefix.count)
+                let parts = zip(choices, inputs).map { choice, input in
+                    ChunkPiece(chunk: input, ranges: zip(axesPlan, choice).map { $0[$1].local },
+                               offset: choice.enumerated().map { starts[$0.offset][$0.element] })
                 }
-                return try join([])
+                return try meta.chunk.assemble(parts, shape: zip(outChunks, index).map { $0[$1] })
             })
     }
 
@@ -168,52 +149,5 @@ extension ChunkedArray {
                 return [aligned[ownerMap[index[axis]].array].key(local)]
             },
             compute: { _, inputs in inputs[0] })
-    }
-
-    /// The matrix product of two 2-d arrays (`self @ other`).
-    ///
-    /// Block `(i, j)` of the result is the sum over `k` of the products of block `(i, k)` of `self`
-    /// and block `(k, j)` of `other`; `other` is rechunked along its rows to match `self`'s columns.
-    ///
-    /// - Throws: ``ShapeError/incompatible(operation:shapes:)`` if the inner dimensions differ.
-    public func matmul(_ other: ChunkedArray) throws -> ChunkedArray {
-        guard ndim == 2, other.ndim == 2, shape[1] == other.shape[0] else {
-            throw ShapeError.incompatible(operation: "matmul", shapes: [shape, other.shape])
-        }
-        guard other.backend == backend else {
-            throw BackendError.notImplemented(function: "matmul with a \"\(other.backend)\" array", backend: backend)
-        }
-        let right = try other.rechunk(.explicit([chunks[1], other.chunks[1]]))
-        let left = self
-        let inner = numBlocks[1]
-        let meta = self.meta
-        return ChunkedArray.derived(
-            from: [left, right], shape: [shape[0], other.shape[1]], chunks: [chunks[0], right.chunks[1]],
-            dtype: DType.promote(dtype, other.dtype), meta: meta, prefix: "matmul",
-            dependencies: { index in
-                (0..<inner).flatMap { k in [left.key([index[0], k]), right.key([k, index[1]])] }
-            },
-            compute: { _, inputs in
-                var total: (any ArrayChunk)?
-                for k in 0..<inner {
-                    let product = try meta.chunk.tensordot(inputs[2 * k], inputs[2 * k + 1], axes: ([1], [0]))
-                    if let sum = total {
-                        total = try meta.chunk.evaluate(.binary(.add, .input(0, sum.dtype), .input(1, product.dtype)),
-                                                        inputs: [sum, product], shape: product.shape)
-                    } else {
-                        total = product
-                    }
-                }
-                guard let result = total else { throw InternalError(message: "matmul with no inner blocks") }
-                return result
-            })
-    }
-
-    /// `np.tensordot` over one pair of axes for 2-d arrays: `tensordot(other, axes: 1)` is `matmul`.
-    public func tensordot(_ other: ChunkedArray, axes: Int = 2) throws -> ChunkedArray {
-        guard axes == 1 else {
-            throw BackendError.notImplemented(function: "tensordot with axes=\(axes) (only 1 so far)", backend: backend)
-        }
-        return try matmul(other)
     }
 }

@@ -29,6 +29,10 @@ public struct ChunkedArray: Sendable {
     /// For an elementwise result: the expression over materialised inputs, so that later
     /// elementwise operations and reductions fuse with it.
     let fused: FusedElementwise?
+    /// For an array whose blocks are a pure function of their position (`arange`, `fromArray`):
+    /// that function, so a rechunk or a slice makes the new blocks directly instead of cutting
+    /// and joining old ones.
+    let blockMaker: BlockMaker?
 
     /// The backend label, for example `"numpy"`.
     public var backend: String { meta.backend }
@@ -50,7 +54,7 @@ public struct ChunkedArray: Sendable {
 
     /// Makes an array from its parts; used by backends and operations.
     init(shape: [Int], chunks: [[Int]], dtype: DType, meta: ArrayMeta, graph: HighLevelGraph, name: String,
-                 fused: FusedElementwise? = nil) {
+                 fused: FusedElementwise? = nil, blockMaker: BlockMaker? = nil) {
         self.shape = shape
         self.chunks = chunks
         self.dtype = dtype
@@ -58,6 +62,7 @@ public struct ChunkedArray: Sendable {
         self.graph = graph
         self.name = name
         self.fused = fused
+        self.blockMaker = blockMaker
     }
 
     /// The task key of the block at `index`.
@@ -91,12 +96,58 @@ public struct ArrayMeta: Sendable {
     public var chunkType: String { String(describing: type(of: chunk)) }
 }
 
-/// An elementwise expression over materialised arrays with identical chunks.
+/// Makes any block of an array from its position alone (see ``ChunkedArray/blockMaker``).
+typealias BlockMaker = @Sendable (BlockInfo) throws -> any ArrayChunk
+
+/// An elementwise expression over materialised arrays, each read through a view that broadcasts
+/// it (NumPy's rules) to the result and may permute its axes.
 struct FusedElementwise: Sendable {
     /// The expression; input `k` is `inputs[k]`.
     let expression: ElementwiseExpression
     /// The arrays read by the expression (none of which is itself fused).
-    let inputs: [ChunkedArray]
+    let inputs: [FusedInput]
+}
+
+/// One input of a fused expression: a materialised array, read with its axes permuted or not.
+///
+/// Along each axis that it does not broadcast, the (permuted) array has the result's chunks, so
+/// block `index` of the result reads exactly one block of it.
+struct FusedInput: Sendable {
+    /// The array.
+    let array: ChunkedArray
+    /// Axis `i` of the view is axis `permutation[i]` of the array; `nil` for the identity.
+    let permutation: [Int]?
+
+    init(_ array: ChunkedArray, permutation: [Int]? = nil) {
+        self.array = array
+        self.permutation = permutation == Array(0..<array.ndim) ? nil : permutation
+    }
+
+    /// Identifies the view: the same array read the same way.
+    var identity: String { "\(array.name)/\(permutation ?? [])" }
+
+    /// The leaf that reads this input as input number `k` of an expression.
+    func leaf(_ k: Int) -> ElementwiseExpression {
+        if let permutation { return .permutedInput(k, array.dtype, permutation: permutation) }
+        return .input(k, array.dtype)
+    }
+
+    /// The view's shape: the array's shape, permuted.
+    var viewShape: [Int] { permutation.map { $0.map { array.shape[$0] } } ?? array.shape }
+
+    /// The key of the block of the array that block `index` of a result of `shape` reads.
+    func key(forOutput index: [Int], outputShape shape: [Int]) -> TaskKey {
+        let view = viewShape
+        let lead = shape.count - view.count
+        var viewIndex = [Int](repeating: 0, count: view.count)
+        for axis in 0..<view.count where axis + lead >= 0 && view[axis] == shape[axis + lead] && view[axis] != 1 {
+            viewIndex[axis] = index[axis + lead]
+        }
+        guard let permutation else { return array.key(viewIndex) }
+        var source = [Int](repeating: 0, count: view.count)
+        for (axis, original) in permutation.enumerated() { source[original] = viewIndex[axis] }
+        return array.key(source)
+    }
 }
 
 /// Helpers for grids of blocks.

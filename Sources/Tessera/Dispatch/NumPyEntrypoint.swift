@@ -43,17 +43,34 @@ public struct NumPyEntrypoint: ArrayBackendEntrypoint {
         let blocks = try chunks.resolve(shape: [length], dtype: dtype, limitBytes: config.chunkSizeBytes)
         let integral = [start, stop, step].allSatisfy { if case .double = $0 { false } else { true } }
         return ChunkedArray.generated(shape: [length], chunks: blocks, dtype: dtype,
-                                      meta: ArrayMeta(backend: Self.label, chunk: Self.meta), prefix: "arange") { block in
+                                      meta: ArrayMeta(backend: Self.label, chunk: Self.meta), prefix: "arange",
+                                      regenerable: true) { block in
             let first = block.offset[0]
             let n = block.shape[0]
+            // Written straight into the block's storage (one pass, no intermediate Swift array).
             if integral {
                 let s = start.int64Value, d = step.int64Value
-                let values = (0..<n).map { s &+ Int64(first + $0) &* d }
-                return try NDArray(values, shape: [n]).converted(to: dtype)
+                let values = NDArray(uninitializedShape: [n], dtype: .int64)
+                values.withUnsafeMutableElements(as: Int64.self) { out in
+                    for k in 0..<n { out[k] = s &+ Int64(first + k) &* d }
+                }
+                return try values.converted(to: dtype)
             }
             let s = start.doubleValue, d = step.doubleValue
-            let values = (0..<n).map { s + Double(first + $0) * d }
-            return try NDArray(values, shape: [n]).converted(to: dtype)
+            let values = NDArray(uninitializedShape: [n], dtype: .float64)
+            values.withUnsafeMutableElements(as: Double.self) { out in
+                // start + index * step, four at a time (the indices are exact in a double).
+                var index = SIMD4<Double>(0, 1, 2, 3) + Double(first)
+                let raw = UnsafeMutableRawPointer(out.baseAddress)
+                var k = 0
+                while k + 4 <= n {
+                    raw?.storeBytes(of: s + index * d, toByteOffset: k * 8, as: SIMD4<Double>.self)
+                    index += 4
+                    k += 4
+                }
+                while k < n { out[k] = s + Double(first + k) * d; k += 1 }
+            }
+            return try values.converted(to: dtype)
         }
     }
 
