@@ -88,8 +88,10 @@ package final class EmulatedDriver: CUDADriverAPI, Sendable {
     private let memory: FakeDriver
     private let libraries = Mutex<[UInt: UInt]>([:])   // module handle -> dlopen handle
     private let functions = Mutex<[UInt: UInt]>([:])   // function handle -> launch symbol address
-    // The emulator's scheduler is global state in each module: one launch at a time.
-    private let launching = Mutex(())
+    // The emulator's scheduler is global state in each compiled module, and a module is loaded
+    // once per process (dlopen of the same file), so it is shared by every driver: one launch at a
+    // time in the whole process (a lock per driver let parallel tests on two drivers race).
+    private static let launching = Mutex(())
 
     /// A device with `multiprocessors` multiprocessors (sizing grids) and `capacity` bytes.
     package init(capacity: Int = 1 << 32, multiprocessors: Int = 2) {
@@ -157,7 +159,7 @@ package final class EmulatedDriver: CUDADriverAPI, Sendable {
         }
         try memory.launch(function, grid: grid, stream: stream, arguments: arguments)
         let launch = unsafeBitCast(symbol, to: LaunchFunction.self)
-        launching.withLock { _ in
+        Self.launching.withLock { _ in
             launch(arguments, grid.gridX, grid.gridY, grid.gridZ, grid.blockX, grid.blockY, grid.blockZ)
         }
     }

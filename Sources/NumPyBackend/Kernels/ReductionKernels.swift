@@ -136,6 +136,10 @@ enum DoubleReducer {
             accumulator += sumDoubles(x)
             return
         }
+        if operation == .nansum {
+            accumulator += nansumDoubles(x)
+            return
+        }
         var partial = identity(operation)
         reduce(operation, base, AxisLayout(outer: 1, reduced: x.count, inner: 1), into: &partial)
         accumulator = combine(operation, accumulator, partial)
@@ -216,6 +220,26 @@ package func sumDoubles(_ x: UnsafeBufferPointer<Double>) -> Double {
     }
     var tail = 0.0
     while k < x.count { tail += x[k]; k += 1 }
+    return (a + b).sum() + tail
+}
+
+/// The sum of the values that are not NaN, with the SIMD accumulators of ``sumDoubles(_:)`` (a
+/// NaN lane adds zero, so there is no branch).
+package func nansumDoubles(_ x: UnsafeBufferPointer<Double>) -> Double {
+    guard let base = x.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    var a = SIMD8<Double>(), b = SIMD8<Double>()
+    let n16 = x.count & ~15
+    var k = 0
+    while k < n16 {
+        let u = raw.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self)
+        let v = raw.loadUnaligned(fromByteOffset: (k + 8) * 8, as: SIMD8<Double>.self)
+        a += u.replacing(with: 0, where: u .!= u)
+        b += v.replacing(with: 0, where: v .!= v)
+        k += 16
+    }
+    var tail = 0.0
+    while k < x.count { tail += x[k].isNaN ? 0 : x[k]; k += 1 }
     return (a + b).sum() + tail
 }
 
