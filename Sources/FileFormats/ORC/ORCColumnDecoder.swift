@@ -196,18 +196,20 @@ struct ORCColumnDecoder {
         let zoneEpoch = zone.utc(ofLocal: Self.epoch)
         let isUTC = zone === ORCTimeZone.utc
         for index in 0..<count {
-            let encoded = UInt64(bitPattern: nanos[index])
+            // Signed, as ORC's C++ reader takes them: Arrow's writer stores negative nanoseconds
+            // for instants before 1970 (an arithmetic shift restores them).
+            let encoded = nanos[index]
             let zeros = encoded & 7
             var nano = encoded >> 3
             if zeros != 0 {
                 for _ in 0...zeros { nano = nano &* 10 }
             }
-            guard nano < 1_000_000_000 else { throw ORCFormatError("a timestamp has \(nano) nanoseconds") }
+            guard nano > -1_000_000_000, nano < 1_000_000_000 else { throw ORCFormatError("a timestamp has \(nano) nanoseconds") }
             var seconds = output[index] &+ zoneEpoch
             if !isUTC { seconds = seconds &+ zone.offset(atUTC: seconds) }
             if seconds < 0, nano > 999_999 { seconds -= 1 }
             let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-            let (total, overflow2) = scaled.addingReportingOverflow(Int64(nano))
+            let (total, overflow2) = scaled.addingReportingOverflow(nano)
             guard !overflow, !overflow2 else { throw ORCFormatError("a timestamp is outside the range of nanoseconds since 1970 (years 1677 to 2262)") }
             output[index] = total
         }
