@@ -217,6 +217,16 @@ def main():
     write_pyorc("nested", "struct<id:int,point:struct<x:int,y:string>,items:array<int>>", nested, error="point")
     record("nested_projected", "nested.orc", columns=["id"])
 
+    # Tessera's own tests (Tests/TesseraTests/Fixtures/orc): sorted ids over several stripes.
+    tessera = os.path.join(OUT, "..", "..", "..", "TesseraTests", "Fixtures", "orc")
+    os.makedirs(tessera, exist_ok=True)
+    ids = list(range(2000))
+    po.write_table(pa.table({"id": pa.array(ids, pa.int64()),
+                             "x": pa.array([None if i % 7 == 3 else i * 0.5 for i in ids], pa.float64()),
+                             "name": pa.array([None if i % 5 == 0 else f"n{i % 6}" for i in ids], pa.string())}),
+                   os.path.join(tessera, "stripes.orc"), stripe_size=4096, batch_size=100, compression="uncompressed")
+    print("stripes.orc:", po.ORCFile(os.path.join(tessera, "stripes.orc")).nstripes, "stripes")
+
     if "--fuzz-corpus" in sys.argv:
         target = sys.argv[sys.argv.index("--fuzz-corpus") + 1]
         os.makedirs(target, exist_ok=True)
