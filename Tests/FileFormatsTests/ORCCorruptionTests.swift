@@ -165,4 +165,22 @@ struct ORCCorruptionTests {
         #expect(frame.rowCount == 100)
         #expect(frame["seq"].column[0] == .int(900))
     }
+
+    @Test func timeZonesFromTheSystemDatabase() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/share/zoneinfo/America/Los_Angeles") else {
+            print("⚠︎ SKIPPED timeZonesFromTheSystemDatabase: no /usr/share/zoneinfo (install tzdata)")
+            try Test.cancel("no system time zone database")
+        }
+        let zone = try ORCTimeZone.named("America/Los_Angeles")
+        // PST (UTC-8) in January, PDT (UTC-7) in July 2015; DST began 2015-03-08 10:00 UTC.
+        #expect(zone.offset(atUTC: 1_420_070_400) == -8 * 3600)
+        #expect(zone.offset(atUTC: 1_435_752_000) == -7 * 3600)
+        #expect(zone.offset(atUTC: 1_425_808_799) == -8 * 3600)
+        #expect(zone.offset(atUTC: 1_425_808_800) == -7 * 3600)
+        // ORC's epoch in the zone: 2015-01-01 00:00 PST is 08:00 UTC.
+        #expect(zone.utc(ofLocal: 1_420_070_400) == 1_420_070_400 + 8 * 3600)
+        #expect(try ORCTimeZone.named("UTC").offset(atUTC: 0) == 0)
+        #expect(throws: ORCFormatError.self) { try ORCTimeZone.named("Not/A_Zone") }
+        #expect(throws: ORCFormatError.self) { try ORCTimeZone.named("../etc/passwd") }
+    }
 }

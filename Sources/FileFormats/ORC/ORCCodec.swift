@@ -58,11 +58,13 @@ struct ORCCodec: Sendable {
                 }
                 let chunk = UnsafeRawBufferPointer(rebasing: input[position..<(position + length)])
                 let room = header & 1 == 1 ? length : blockSize
-                if capacity - produced < room {
+                // 64 bytes of slack past every chunk: the Snappy decoder's fast path writes up to
+                // 8 bytes beyond the end it was given.
+                if capacity - produced < room + 64 {
                     guard produced + room <= limit else {
                         throw ORCFormatError("a stream decompresses to more than the limit of \(limit) bytes", offset: offset)
                     }
-                    capacity = max(produced + room, capacity * 2)
+                    capacity = max(produced + room + 64, capacity * 2)
                     guard let grown = realloc(output, capacity) else { throw ORCFormatError("out of memory") }
                     output = grown
                 }

@@ -226,7 +226,8 @@ struct ORCColumnDecoder {
         defer { lengths.deallocate() }
         if encoding.kind.isDictionary {
             let size = encoding.dictionarySize
-            guard size <= file.options.maxStreamSize else { throw ORCFormatError("the dictionary claims \(size) entries") }
+            // A writer only keeps the values its rows use.
+            guard size <= max(count, 1) else { throw ORCFormatError("the dictionary claims \(size) entries for \(count) values") }
             let dictionary = try stream(.dictionaryData)
             let dictionaryBytes = dictionary?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
             // Dictionary entry starts.
