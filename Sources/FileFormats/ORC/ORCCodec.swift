@@ -88,6 +88,60 @@ struct ORCCodec: Sendable {
         return ORCBuffer(malloced: output, count: produced)
     }
 
+    /// Decompresses the stream `input` (at file offset `offset`) straight into `target`, which
+    /// takes exactly `count` bytes: one copy fewer than ``decompress(_:offset:file:)`` for values
+    /// used as they are stored (floats).
+    ///
+    /// - Throws: when the stream holds fewer than `count` bytes, or is corrupt.
+    func decompress(_ input: UnsafeRawBufferPointer, offset: Int, into target: UnsafeMutableRawPointer, count: Int) throws(ORCFormatError) {
+        if kind == .none {
+            guard input.count >= count else { throw ORCFormatError("a stream holds \(input.count) bytes, the column needs \(count)", offset: offset) }
+            if count > 0, let source = input.baseAddress { target.copyMemory(from: source, byteCount: count) }
+            return
+        }
+        var produced = 0
+        var position = 0
+        // Chunks that may not fit the room left (with the Snappy decoder's slack) go through here.
+        var scratch: UnsafeMutableRawPointer?
+        defer { scratch?.deallocate() }
+        while position < input.count, produced < count {
+            guard input.count - position >= 3 else {
+                throw ORCFormatError("a compressed stream ends inside a chunk header", offset: offset + position)
+            }
+            let header = Int(input[position]) | Int(input[position + 1]) << 8 | Int(input[position + 2]) << 16
+            position += 3
+            let length = header >> 1
+            guard length <= input.count - position else {
+                throw ORCFormatError("a compressed chunk of \(length) bytes runs past its stream", offset: offset + position - 3)
+            }
+            let chunk = UnsafeRawBufferPointer(rebasing: input[position..<(position + length)])
+            let room = count - produced
+            if header & 1 == 1 {
+                let taken = min(length, room)
+                if taken > 0, let source = chunk.baseAddress { (target + produced).copyMemory(from: source, byteCount: taken) }
+                produced += taken
+            } else if room >= blockSize + 64 {
+                do { produced += try decompressChunk(chunk, into: target + produced, capacity: blockSize) } catch {
+                    throw ORCFormatError("a \(kind.name) chunk is corrupt: \(error)", offset: offset + position - 3)
+                }
+            } else {
+                if scratch == nil { scratch = UnsafeMutableRawPointer.allocate(byteCount: blockSize + 64, alignment: 16) }
+                guard let scratch else { throw ORCFormatError("out of memory") }
+                let got: Int
+                do { got = try decompressChunk(chunk, into: scratch, capacity: blockSize) } catch {
+                    throw ORCFormatError("a \(kind.name) chunk is corrupt: \(error)", offset: offset + position - 3)
+                }
+                let taken = min(got, room)
+                (target + produced).copyMemory(from: scratch, byteCount: taken)
+                produced += taken
+            }
+            position += length
+        }
+        guard produced >= count else {
+            throw ORCFormatError("a stream decompresses to \(produced) bytes, the column needs \(count)", offset: offset)
+        }
+    }
+
     private func decompressChunk(_ chunk: UnsafeRawBufferPointer, into target: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         switch kind {
         case .zlib: return try RawDeflate.decompress(chunk, into: target, capacity: capacity)

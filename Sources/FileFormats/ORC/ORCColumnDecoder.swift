@@ -121,13 +121,12 @@ struct ORCColumnDecoder {
 
     private func copyFloats<T: BinaryFloatingPoint>(_ output: UnsafeMutablePointer<T>, count: Int, _ presence: UnsafeMutablePointer<UInt8>?,
                                                     zero: T) throws(ORCFormatError) {
-        let data = try required(.data)
-        let size = MemoryLayout<T>.size
-        guard data.bytes.count >= count * size, let source = data.bytes.baseAddress else {
+        guard let stream = footer.stream(.data, column: field.column) else {
             if count == 0 { return }
-            throw ORCFormatError("the data stream holds \(data.bytes.count / size) floating-point values, the column needs \(count)")
+            throw ORCFormatError("the stripe has no data stream for the column")
         }
-        UnsafeMutableRawPointer(output).copyMemory(from: source, byteCount: count * size)
+        // Straight from the file (or the codec) into the column: the values are used as stored.
+        try file.stream(stream, into: UnsafeMutableRawPointer(output), count: count * MemoryLayout<T>.size)
         if let presence { Self.scatter(output, count: count, presence: presence, rows: rows, into: output, zero: zero) }
     }
 

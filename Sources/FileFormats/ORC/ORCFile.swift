@@ -137,4 +137,9 @@ final class ORCFile: Sendable {
     func streamBytes(_ stream: ORCStream) throws(ORCFormatError) -> ORCBuffer {
         try codec.decompress(bytes.slice(stream.offset..<(stream.offset + stream.length)), offset: stream.offset, file: bytes)
     }
+
+    /// Decompresses `stream` straight into `target`, exactly `count` bytes of it.
+    func stream(_ stream: ORCStream, into target: UnsafeMutableRawPointer, count: Int) throws(ORCFormatError) {
+        try codec.decompress(bytes.slice(stream.offset..<(stream.offset + stream.length)), offset: stream.offset, into: target, count: count)
+    }
 }
