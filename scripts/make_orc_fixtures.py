@@ -190,7 +190,10 @@ def main():
                 datetime.datetime(1900, 1, 1, 0, 0, 0, 1, tzinfo=utc),
                 datetime.datetime(2015, 1, 1, tzinfo=utc), datetime.datetime(2015, 3, 29, 1, 30, tzinfo=utc),
                 datetime.datetime(2015, 7, 1, 12, tzinfo=utc), datetime.datetime(2021, 10, 31, 0, 59, 59, 999999, tzinfo=utc),
-                datetime.datetime(2038, 1, 19, 3, 14, 8, tzinfo=utc), datetime.datetime(1950, 6, 15, 8, 30, 0, 123456, tzinfo=utc)]
+                datetime.datetime(2038, 1, 19, 3, 14, 8, tzinfo=utc), datetime.datetime(1950, 6, 15, 8, 30, 0, 123456, tzinfo=utc),
+                # After the zone files' last transitions (2037): the files' POSIX rules apply.
+                datetime.datetime(2040, 7, 1, 12, tzinfo=utc), datetime.datetime(2050, 1, 15, 6, 30, tzinfo=utc),
+                datetime.datetime(2100, 10, 3, 15, 45, tzinfo=utc), datetime.datetime(2222, 3, 31, 23, 59, 59, 999999, tzinfo=utc)]
     instants += [datetime.datetime(2000, 1, 1, tzinfo=utc) + datetime.timedelta(hours=int(h), microseconds=int(u))
                  for h, u in zip(rng.integers(-300000, 300000, size=200), rng.integers(0, 10**6, size=200))]
     rows = [(t, t) if k % 9 else (None, t) for k, t in enumerate(instants)]

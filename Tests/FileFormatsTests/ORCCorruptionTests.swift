@@ -166,6 +166,31 @@ struct ORCCorruptionTests {
         #expect(frame["seq"].column[0] == .int(900))
     }
 
+    @Test func posixTimeZoneRules() throws {
+        // US rules: DST from the second Sunday of March 02:00 to the first Sunday of November 02:00.
+        let us = try #require(ORCTimeZoneRule("PST8PDT,M3.2.0,M11.1.0"))
+        #expect(us.standardOffset == -8 * 3600)
+        // 2040-03-11 is the second Sunday of March 2040: 02:00 PST is 10:00 UTC.
+        let march11 = ORCTimeZoneRule.daysFromCivil(year: 2040, month: 3, day: 11) * 86_400
+        #expect(us.offset(atUTC: march11 + 10 * 3600 - 1) == -8 * 3600)
+        #expect(us.offset(atUTC: march11 + 10 * 3600) == -7 * 3600)
+        // Southern hemisphere, half-hour daylight saving (Lord Howe): +11 in January, +10:30 in July.
+        let howe = try #require(ORCTimeZoneRule("<+1030>-10:30<+11>-11,M10.1.0,M4.1.0"))
+        #expect(howe.offset(atUTC: ORCTimeZoneRule.daysFromCivil(year: 2045, month: 1, day: 10) * 86_400) == 11 * 3600)
+        #expect(howe.offset(atUTC: ORCTimeZoneRule.daysFromCivil(year: 2045, month: 7, day: 10) * 86_400) == 10 * 3600 + 1800)
+        // No daylight time; an unparsable string.
+        let saoPaulo = try #require(ORCTimeZoneRule("<-03>3"))
+        #expect(saoPaulo.offset(atUTC: 0) == -3 * 3600)
+        let india = try #require(ORCTimeZoneRule("IST-5:30"))
+        let indiaOffset: Int64 = 5 * 3600 + 1800
+        #expect(india.offset(atUTC: 0) == indiaOffset)
+        #expect(ORCTimeZoneRule("garbage,,") == nil)
+        // Calendar arithmetic against known dates.
+        #expect(ORCTimeZoneRule.daysFromCivil(year: 2015, month: 1, day: 1) == 16_436)
+        #expect(ORCTimeZoneRule.civilYear(days: 16_436) == 2015)
+        #expect(ORCTimeZoneRule.civilYear(days: -1) == 1969)
+    }
+
     @Test func timeZonesFromTheSystemDatabase() throws {
         guard FileManager.default.fileExists(atPath: "/usr/share/zoneinfo/America/Los_Angeles") else {
             print("⚠︎ SKIPPED timeZonesFromTheSystemDatabase: no /usr/share/zoneinfo (install tzdata)")
@@ -180,6 +205,9 @@ struct ORCCorruptionTests {
         // ORC's epoch in the zone: 2015-01-01 00:00 PST is 08:00 UTC.
         #expect(zone.utc(ofLocal: 1_420_070_400) == 1_420_070_400 + 8 * 3600)
         #expect(try ORCTimeZone.named("UTC").offset(atUTC: 0) == 0)
+        // After the file's last transition (2037) its POSIX rule: PDT on 2040-07-01, PST on 2050-01-15.
+        #expect(zone.offset(atUTC: 2_224_958_400) == -7 * 3600)
+        #expect(zone.offset(atUTC: 2_525_841_000) == -8 * 3600)
         #expect(throws: ORCFormatError.self) { try ORCTimeZone.named("Not/A_Zone") }
         #expect(throws: ORCFormatError.self) { try ORCTimeZone.named("../etc/passwd") }
     }

@@ -11,8 +11,8 @@ import Synchronization
 /// `/usr/share/zoneinfo`: what turns ORC TIMESTAMP values, wall-clock times in the writer's
 /// zone, into the wall-clock times pyarrow reads.
 ///
-/// Instants after the file's last transition keep the last transition's offset (Debian ships
-/// "fat" files whose transitions run to 2037).
+/// Instants after the file's last transition follow the rule in the file's footer (a POSIX TZ
+/// string, ``ORCTimeZoneRule``), or keep the last transition's offset when there is none.
 final class ORCTimeZone: Sendable {
     /// The zone's name.
     let name: String
@@ -22,12 +22,15 @@ final class ORCTimeZone: Sendable {
     private let offsets: [Int64]
     /// The offset before the first transition.
     private let initialOffset: Int64
+    /// The rule after the last transition.
+    private let rule: ORCTimeZoneRule?
 
-    private init(name: String, transitions: [Int64], offsets: [Int64], initialOffset: Int64) {
+    private init(name: String, transitions: [Int64], offsets: [Int64], initialOffset: Int64, rule: ORCTimeZoneRule? = nil) {
         self.name = name
         self.transitions = transitions
         self.offsets = offsets
         self.initialOffset = initialOffset
+        self.rule = rule
     }
 
     /// UTC.
@@ -49,7 +52,9 @@ final class ORCTimeZone: Sendable {
 
     /// The UTC offset in seconds at UTC instant `seconds`.
     func offset(atUTC seconds: Int64) -> Int64 {
-        guard let first = transitions.first, seconds >= first else { return initialOffset }
+        guard let first = transitions.first else { return rule?.offset(atUTC: seconds) ?? initialOffset }
+        if seconds < first { return initialOffset }
+        if let rule, let last = transitions.last, seconds >= last { return rule.offset(atUTC: seconds) }
         var low = 0
         var high = transitions.count
         while high - low > 1 {
@@ -143,7 +148,15 @@ final class ORCTimeZone: Sendable {
             transitions.append(integer(timesAt + index * timeWidth, width: timeWidth))
             offsets.append(typeOffsets[type])
         }
-        // Before the first transition: type 0 (RFC 8536 section 3.2).
-        return ORCTimeZone(name: name, transitions: transitions, offsets: offsets, initialOffset: typeOffsets[0])
+        // The footer (version 2+): a POSIX TZ string between newlines, after the 64-bit block.
+        var rule: ORCTimeZoneRule?
+        if timeWidth == 8 {
+            let footerAt = typesAt + typeCount * 6 + fields[5] + fields[2] * 12 + fields[1] + fields[0]
+            if footerAt < data.count, data[footerAt] == 0x0A, let end = data[(footerAt + 1)...].firstIndex(of: 0x0A) {
+                rule = ORCTimeZoneRule(String(decoding: data[(footerAt + 1)..<end], as: UTF8.self))
+            }
+        }
+        // Before the first transition: type 0 (RFC 8536 section 3.2); with no transitions, the rule.
+        return ORCTimeZone(name: name, transitions: transitions, offsets: offsets, initialOffset: typeOffsets[0], rule: rule)
     }
 }
