@@ -53,6 +53,15 @@ struct ReadORCTests {
         #expect(try source.read(partition: 0, columns: ["id"], predicate: predicate).rowCount == 0)
     }
 
+    @Test func splitStripesGroupsStripesIntoPartitions() throws {
+        let whole = try ChunkedDataFrame.readORC(Self.path, splitStripes: nil)
+        let fives = try ChunkedDataFrame.readORC(Self.path, splitStripes: 5)
+        #expect(whole.npartitions == 1)
+        #expect(fives.npartitions == 4)
+        #expect(cells(try whole.compute()) == cells(try fives.compute()))
+        #expect(throws: FrameOperationError.self) { try ChunkedDataFrame.readORC(Self.path, splitStripes: 0) }
+    }
+
     @Test func badPathsAndColumnsThrowNamingThem() throws {
         #expect(throws: FileFormatError.self) { try ChunkedDataFrame.readORC("/nonexistent/file.orc") }
         do {

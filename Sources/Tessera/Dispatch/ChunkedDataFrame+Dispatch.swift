@@ -112,15 +112,26 @@ extension ChunkedDataFrame {
     ///   - filters: Dask's `filters`: a disjunction of conjunctions of column tests; stripes
     ///     whose statistics rule them out are not read. The remaining stripes' rows are not
     ///     filtered (filter the frame for that).
+    ///   - splitStripes: Stripes per partition (Dask's `split_stripes`); `nil` makes one
+    ///     partition per file.
     /// - Throws: ``FileFormatError`` naming the file for a missing path, a file that is not ORC,
-    ///   corrupt data or a nested column; ``BackendError`` from dispatch.
-    public static func readORC(_ path: String, columns: [String]? = nil, filters: [[ParquetFilter]] = []) throws -> ChunkedDataFrame {
-        try readORC([path], columns: columns, filters: filters)
+    ///   corrupt data or a nested column; ``FrameOperationError/invalidArgument(_:)`` for a
+    ///   non-positive `splitStripes`; ``BackendError`` from dispatch.
+    public static func readORC(_ path: String, columns: [String]? = nil, filters: [[ParquetFilter]] = [],
+                               splitStripes: Int? = 1) throws -> ChunkedDataFrame {
+        try readORC([path], columns: columns, filters: filters, splitStripes: splitStripes)
     }
 
-    /// A frame from several ORC paths read as one table (see ``readORC(_:columns:filters:)-(String,_,_)``).
-    public static func readORC(_ paths: [String], columns: [String]? = nil, filters: [[ParquetFilter]] = []) throws -> ChunkedDataFrame {
-        try backends.withCurrent { _, backend in try backend.readORC(paths, columns: columns, filters: filters) }
+    /// A frame from several ORC paths read as one table (see ``readORC(_:columns:filters:splitStripes:)-(String,_,_,_)``).
+    public static func readORC(_ paths: [String], columns: [String]? = nil, filters: [[ParquetFilter]] = [],
+                               splitStripes: Int? = 1) throws -> ChunkedDataFrame {
+        if let splitStripes, splitStripes <= 0 {
+            throw FrameOperationError.invalidArgument("splitStripes must be positive (or nil for one partition per file), got \(splitStripes).")
+        }
+        var options = ORCReadOptions()
+        options.stripesPerPartition = splitStripes
+        let chosen = options
+        return try backends.withCurrent { _, backend in try backend.readORC(paths, columns: columns, filters: filters, options: chosen) }
     }
 
     /// A frame from a table in an HDF5 store (built by the HDF5 issue).

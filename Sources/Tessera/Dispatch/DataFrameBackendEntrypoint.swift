@@ -31,10 +31,11 @@ public protocol DataFrameBackendEntrypoint: Sendable {
     /// Frames from ORC files (declared; built by the ORC issue).
     func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame
     /// A frame from ORC files, directories or globs (Dask's `read_orc`): `columns` (all when
-    /// `nil`), partitions (stripes) that `filters` rule out by their statistics dropped.
-    /// ``ORCFrameSource`` reads the host columns. The default ignores `filters` (they only skip
-    /// stripes, so the frame's meaning is the same) and calls ``readORC(_:columns:)``.
-    func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]]) throws -> ChunkedDataFrame
+    /// `nil`), partitions of ``ORCReadOptions/stripesPerPartition`` stripes, those that `filters`
+    /// rule out by their statistics dropped. ``ORCFrameSource`` reads the host columns. The
+    /// default ignores `filters` and `options` (filters only skip stripes, so the frame's values
+    /// are the same) and calls ``readORC(_:columns:)``.
+    func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ORCReadOptions) throws -> ChunkedDataFrame
     /// Frames from an HDF5 store (declared; built by the HDF5 issue).
     func readHDF(_ paths: [String], key: String) throws -> ChunkedDataFrame
     /// `frame` moved into this backend, registered as `label` (Dask's `to_backend`).
@@ -57,7 +58,7 @@ extension DataFrameBackendEntrypoint {
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame { throw unimplemented("readORC") }
     /// Calls ``readORC(_:columns:)``: filters only skip stripes.
-    public func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]]) throws -> ChunkedDataFrame {
+    public func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ORCReadOptions) throws -> ChunkedDataFrame {
         try readORC(paths, columns: columns)
     }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
@@ -104,11 +105,11 @@ struct PandasEntrypoint: DataFrameBackendEntrypoint {
     }
 
     func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame {
-        try readORC(paths, columns: columns, filters: [])
+        try readORC(paths, columns: columns, filters: [], options: ORCReadOptions())
     }
 
-    func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]]) throws -> ChunkedDataFrame {
-        ChunkedDataFrame.fromSource(try ORCFrameSource(paths: paths, columns: columns, filters: filters), meta: meta)
+    func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ORCReadOptions) throws -> ChunkedDataFrame {
+        ChunkedDataFrame.fromSource(try ORCFrameSource(paths: paths, columns: columns, filters: filters, options: options), meta: meta)
     }
 }
 
