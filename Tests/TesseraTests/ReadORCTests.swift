@@ -53,6 +53,25 @@ struct ReadORCTests {
         #expect(try source.read(partition: 0, columns: ["id"], predicate: predicate).rowCount == 0)
     }
 
+    @Test func stripesStatisticsRuleOutAreNeverRead() throws {
+        // Ruin the first stripe's streams (the statistics at the file's end stay intact).
+        let directory = try TemporaryDirectory()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.path)))
+        for index in 3..<400 { bytes[index] = 0xff }
+        try Data(bytes).write(to: URL(fileURLWithPath: directory.file("ruined.orc")))
+        let df = try ChunkedDataFrame.readORC(directory.file("ruined.orc"))
+        let late = try df[df["id"] >= 1995].compute()
+        #expect(late["id"].toArray(Int.self) == (1995..<2000).map { Optional($0) })
+        // A filter that needs the first stripe reads it, and reports the damage naming the file.
+        do {
+            _ = try df[df["id"] < 5].compute()
+            Issue.record("expected the ruined stripe to be read")
+        } catch {
+            let root = rootError(error)
+            #expect((root as? FileFormatError)?.path == directory.file("ruined.orc"), "\(root)")
+        }
+    }
+
     @Test func splitStripesGroupsStripesIntoPartitions() throws {
         let whole = try ChunkedDataFrame.readORC(Self.path, splitStripes: nil)
         let fives = try ChunkedDataFrame.readORC(Self.path, splitStripes: 5)
