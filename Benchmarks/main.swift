@@ -259,9 +259,24 @@ let parquetWorkloads: [Workload] = ["snappy", "zstd"].map { codec in
     }
 }
 
+let orcWorkloads: [Workload] = [
+    Workload(name: "df_read_orc", unit: "MB/s", work: 320e6,
+             notes: "readORC(8 files snappy)[id,key,a,b].sum(); rate = numeric columns in memory (320 MB) / s; data: scripts/orc_bench.py --make-data") {
+        let directory = (benchData as NSString).appendingPathComponent("orc_snappy")
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw FrameOperationError.invalidArgument("\(directory) is missing: run python3 scripts/orc_bench.py --make-data")
+        }
+        return {
+            let sums = try ChunkedDataFrame.readORC(directory)[numericColumns].sum().compute()
+            lastCheck = sumsDigest(sums, numericColumns)
+            return lastCheck?.reduce(0, +) ?? 0
+        }
+    },
+]
+
 let filters = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
 let repetitions = Int(CommandLine.arguments.first { $0.hasPrefix("--reps=") }?.dropFirst(7) ?? "") ?? 5
-for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads + shuffleWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
+for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads + orcWorkloads + shuffleWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
     lastCheck = nil
     let run: () throws -> Double
     do {

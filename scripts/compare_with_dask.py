@@ -26,11 +26,17 @@ ARRAY_WORKLOADS = ["arr_ones_sum", "arr_random_mean_std", "arr_elementwise_chain
 # Dataframe workloads: every reference engine runs (Dask, pandas, PyArrow, Polars, DuckDB); the data
 # comes from ../shared/bench/anchors/make_data.py ($BENCH_DATA, default <tmp>/tessera-bench-data).
 FILE_WORKLOADS = ["df_from_dict_groupby", "df_filter_assign", "df_read_csv", "df_read_json",
-                  "df_read_parquet", "df_read_parquet_zstd"]
+                  "df_read_parquet", "df_read_parquet_zstd", "df_read_orc"]
+# Workloads whose reference engines are run by a script of this repository (the shared suite has none).
+LOCAL_REFERENCES = {"df_read_orc": ROOT / "scripts" / "orc_bench.py"}
 PEERS = ("polars", "polars_lazy", "duckdb")
 
 
 def run_reference(name, reps, engines=None):
+    if name in LOCAL_REFERENCES:
+        out = subprocess.run([sys.executable, str(LOCAL_REFERENCES[name]), "--reps", str(reps), "--engines", engines or "."],
+                             capture_output=True, text=True)
+        return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
     if not SHARED.exists() or name == "arr_big_random_sum":
         return []
     engines = engines or ("." if name in FILE_WORKLOADS else "^(dask|numpy)")

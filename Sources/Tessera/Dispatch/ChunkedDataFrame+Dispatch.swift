@@ -93,9 +93,45 @@ extension ChunkedDataFrame {
         }
     }
 
-    /// A frame from ORC files (built by the ORC issue).
-    public static func readORC(_ path: String, columns: [String]? = nil) throws -> ChunkedDataFrame {
-        try backends.withCurrent { _, backend in try backend.readORC([path], columns: columns) }
+    /// A frame from ORC data (Dask's `read_orc`), read by the backend `dataframe.backend` names:
+    /// a file, a directory (every file in it whose name does not start with `.` or `_`) or a
+    /// glob pattern; each stripe is a partition.
+    ///
+    /// ```swift
+    /// let orc = try ChunkedDataFrame.readORC("events.orc", columns: ["key", "x"])
+    /// let recent = try ChunkedDataFrame.readORC("events/", filters: [[ParquetFilter("day", .greaterOrEqual, .int(20))]])
+    /// ```
+    ///
+    /// The schema comes from the footer now; nothing else is read until the frame is computed.
+    /// Then only the columns the computation uses are read, and a filter on the frame skips the
+    /// stripes whose statistics prove it false for every row.
+    ///
+    /// - Parameters:
+    ///   - path: A file, a directory or a glob pattern.
+    ///   - columns: The columns to read, in this order (all when `nil`).
+    ///   - filters: Dask's `filters`: a disjunction of conjunctions of column tests; stripes
+    ///     whose statistics rule them out are not read. The remaining stripes' rows are not
+    ///     filtered (filter the frame for that).
+    ///   - splitStripes: Stripes per partition (Dask's `split_stripes`); `nil` makes one
+    ///     partition per file.
+    /// - Throws: ``FileFormatError`` naming the file for a missing path, a file that is not ORC,
+    ///   corrupt data or a nested column; ``FrameOperationError/invalidArgument(_:)`` for a
+    ///   non-positive `splitStripes`; ``BackendError`` from dispatch.
+    public static func readORC(_ path: String, columns: [String]? = nil, filters: [[ParquetFilter]] = [],
+                               splitStripes: Int? = 1) throws -> ChunkedDataFrame {
+        try readORC([path], columns: columns, filters: filters, splitStripes: splitStripes)
+    }
+
+    /// A frame from several ORC paths read as one table (see ``readORC(_:columns:filters:splitStripes:)-(String,_,_,_)``).
+    public static func readORC(_ paths: [String], columns: [String]? = nil, filters: [[ParquetFilter]] = [],
+                               splitStripes: Int? = 1) throws -> ChunkedDataFrame {
+        if let splitStripes, splitStripes <= 0 {
+            throw FrameOperationError.invalidArgument("splitStripes must be positive (or nil for one partition per file), got \(splitStripes).")
+        }
+        var options = ORCReadOptions()
+        options.stripesPerPartition = splitStripes
+        let chosen = options
+        return try backends.withCurrent { _, backend in try backend.readORC(paths, columns: columns, filters: filters, options: chosen) }
     }
 
     /// A frame from a table in an HDF5 store (built by the HDF5 issue).

@@ -30,6 +30,12 @@ public protocol DataFrameBackendEntrypoint: Sendable {
     func readParquet(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ParquetReadOptions) throws -> ChunkedDataFrame
     /// Frames from ORC files (declared; built by the ORC issue).
     func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame
+    /// A frame from ORC files, directories or globs (Dask's `read_orc`): `columns` (all when
+    /// `nil`), partitions of ``ORCReadOptions/stripesPerPartition`` stripes, those that `filters`
+    /// rule out by their statistics dropped. ``ORCFrameSource`` reads the host columns. The
+    /// default ignores `filters` and `options` (filters only skip stripes, so the frame's values
+    /// are the same) and calls ``readORC(_:columns:)``.
+    func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ORCReadOptions) throws -> ChunkedDataFrame
     /// Frames from an HDF5 store (declared; built by the HDF5 issue).
     func readHDF(_ paths: [String], key: String) throws -> ChunkedDataFrame
     /// `frame` moved into this backend, registered as `label` (Dask's `to_backend`).
@@ -51,6 +57,10 @@ extension DataFrameBackendEntrypoint {
     }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame { throw unimplemented("readORC") }
+    /// Calls ``readORC(_:columns:)``: filters only skip stripes.
+    public func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ORCReadOptions) throws -> ChunkedDataFrame {
+        try readORC(paths, columns: columns)
+    }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func readHDF(_ paths: [String], key: String) throws -> ChunkedDataFrame { throw unimplemented("readHDF") }
     /// Copies each partition through host memory into this backend's ``metaChunk()`` type.
@@ -92,6 +102,14 @@ struct PandasEntrypoint: DataFrameBackendEntrypoint {
 
     func readParquet(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ParquetReadOptions) throws -> ChunkedDataFrame {
         ChunkedDataFrame.fromSource(try ParquetFrameSource(paths: paths, columns: columns, filters: filters, options: options), meta: meta)
+    }
+
+    func readORC(_ paths: [String], columns: [String]?) throws -> ChunkedDataFrame {
+        try readORC(paths, columns: columns, filters: [], options: ORCReadOptions())
+    }
+
+    func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ORCReadOptions) throws -> ChunkedDataFrame {
+        ChunkedDataFrame.fromSource(try ORCFrameSource(paths: paths, columns: columns, filters: filters, options: options), meta: meta)
     }
 }
 
