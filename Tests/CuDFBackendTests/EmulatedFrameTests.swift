@@ -1,0 +1,199 @@
+import Backends
+import CUDARuntime
+import CUDATestSupport
+import Foundation
+import NumPyBackend
+import PandasBackend
+import Testing
+@testable import CuDFBackend
+
+/// The "cudf" kernels run on the CPU emulator of CUDA and compared with the "pandas" backend on
+/// the same frames: every column kind, nulls and NaNs, more rows than one tile.
+@Suite("cudf kernels on the CPU emulator", .serialized,
+       .enabled(if: emulator != nil, "no C++ compiler (c++) for the CUDA emulator"))
+struct EmulatedFrameTests {
+    let host: DataFrame
+    let device: CuDataFrame
+
+    init() throws {
+        host = try TestFrames.mixed(rows: 1_500, seed: 11)
+        device = try CuDataFrame(host, on: #require(emulator))
+    }
+
+    private func column(_ name: String) -> ColumnExpression { .column(name) }
+
+    @Test("Upload and download keep every column kind, nulls and NaN bit for bit")
+    func roundTrip() throws {
+        expectSameFrame(try device.download(), host, "round trip")
+        #expect(device.schema == host.schema)
+        #expect(device.rowCount == 1_500)
+        let empty = try CuDataFrame(emptyWith: host.schema, on: device.device)
+        expectSameFrame(try empty.download(), DataFrame(emptyWith: host.schema), "empty")
+    }
+
+    static let predicates: [ColumnExpression] = [
+        .binary(.greater, .column("x"), .literal(.double(0.5))),
+        .binary(.equal, .column("k"), .literal(.int(3))),
+        .binary(.notEqual, .column("y"), .literal(.int(3))),
+        .binary(.logicalAnd, .binary(.greater, .column("x"), .literal(.int(0))), .binary(.less, .column("y"), .literal(.int(5)))),
+        .binary(.logicalOr, .binary(.notEqual, .column("k"), .literal(.int(2))), .column("b")),
+        .binary(.equal, .column("g"), .literal(.string("bb"))),
+        .binary(.notEqual, .column("g"), .literal(.string("a"))),
+        .binary(.equal, .column("c"), .literal(.string("ccc"))),
+        .binary(.equal, .column("c"), .literal(.string("not a category"))),
+        .isNull(.column("x")),
+        .isNull(.column("g")),
+        .binary(.greater, .binary(.add, .binary(.multiply, .column("y"), .literal(.int(2))), .column("k")), .literal(.int(7))),
+        .binary(.lessEqual, .column("f"), .column("x")),
+        .column("b"),
+        .binary(.less, .column("g"), .literal(.string("b"))),   // a string order: on the host for now
+    ]
+
+    @Test("Filters (stream compaction) keep the rows pandas keeps, in order", arguments: predicates)
+    func filter(_ predicate: ColumnExpression) throws {
+        let expected = try host.filter(where: predicate)
+        let actual = try device.filter(where: predicate).download()
+        expectSameFrame(actual, expected, "\(predicate)")
+    }
+
+    static let expressions: [ColumnExpression] = [
+        .binary(.add, .binary(.multiply, .column("x"), .literal(.double(2))), .literal(.int(1))),
+        .binary(.add, .column("y"), .column("k")),
+        .binary(.divide, .column("f"), .literal(.int(3))),
+        .binary(.subtract, .column("u"), .column("y")),
+        .binary(.power, .column("y"), .literal(.int(2))),
+        .unary(.negate, .column("x")),
+        .unary(.abs, .column("y")),
+        .unary(.sqrt, .column("f")),
+        .cast(.column("y"), .float64),
+        .cast(.column("x"), .int32),
+        .fillNull(.column("x"), .double(0)),
+        .fillNull(.column("y"), .int(1)),
+        .fillNull(.column("k"), .double(2.5)),
+        .isNull(.column("b")),
+        .literal(.int(3)),
+        .binary(.subtract, .column("t"), .literal(.int(1))),
+        .binary(.greaterEqual, .column("d"), .column("d")),
+        .string(.upper, .column("g")),             // on the host for now
+        .cast(.column("g"), .categorical),          // on the host for now
+    ]
+
+    @Test("Assigned expressions equal pandas' values, nulls included", arguments: expressions)
+    func assign(_ expression: ColumnExpression) throws {
+        let expected = try host.assigning("z", host.evaluate(expression).broadcast(to: host.rowCount))
+        let actual = try #require(device.assigning("z", expression) as? CuDataFrame).download()
+        expectSameFrame(actual, expected, "\(expression)")
+    }
+
+    @Test("head, tail, select, concatenation and dropna match pandas")
+    func rows() throws {
+        expectSameFrame(try #require(device.prefix(300) as? CuDataFrame).download(), host.head(300), "head")
+        expectSameFrame(try #require(device.prefix(-1_400) as? CuDataFrame).download(), host.head(-1_400), "head(-n)")
+        expectSameFrame(try #require(device.suffix(77) as? CuDataFrame).download(), host.tail(77), "tail")
+        let picked = try #require(device.selecting(["g", "x"]) as? CuDataFrame)
+        expectSameFrame(try picked.download(), try host.selecting(["g", "x"]), "select")
+        let other = try TestFrames.mixed(rows: 321, seed: 5)
+        let parts: [any DataFrameChunk] = [device, try CuDataFrame(other, on: device.device), try device.slice(10..<20)]
+        let joined = try #require(device.concatenate(parts) as? CuDataFrame)
+        expectSameFrame(try joined.download(), try DataFrame.concatenate([host, other, host.slice(10..<20)]), "concat")
+        let dropped = try #require(device.droppingNulls(in: ["x", "g"]) as? CuDataFrame)
+        expectSameFrame(try dropped.download(), try #require(host.droppingNulls(in: ["x", "g"]) as? DataFrame), "dropna subset")
+        let all = try #require(device.droppingNulls(in: nil) as? CuDataFrame)
+        expectSameFrame(try all.download(), try #require(host.droppingNulls(in: nil) as? DataFrame), "dropna")
+    }
+
+    @Test("Row hashes equal pandas' for every column kind, and hash splits deal the same rows")
+    func hashing() throws {
+        for names in [["k"], ["g"], ["c"], ["x"], ["y"], ["f"], ["u"], ["b"], ["t"], ["d"], ["k", "g", "x"], []] {
+            #expect(try device.rowHashes(names) == host.hashRows(names), "\(names)")
+        }
+        // A categorical hashes as its text: the string column and its categorical agree.
+        #expect(try device.rowHashes(["c"]) == device.rowHashes(["g"]))
+        let expected = try host.split(byHashOf: ["k", "g"], into: 5)
+        let actual = try device.hashPartitions(by: ["k", "g"], into: 5)
+        #expect(actual.count == 5)
+        for (a, e) in zip(actual, expected) { expectSameFrame(try a.toHost(), e, "hash split") }
+        let staged = try device.hashPartitions(by: ["x"], modulus: 12, divisor: 3, base: 4)
+        for (a, e) in zip(staged, try host.split(byHashOf: ["x"], modulus: 12, divisor: 3, base: 4)) {
+            expectSameFrame(try a.toHost(), e, "staged split")
+        }
+    }
+
+    static let groupings: [[String]] = [["k"], ["g"], ["c"], ["k", "g"], ["b", "y"], ["t"], []]
+
+    @Test("Groupby partial states (hash table on the device) finalize to pandas' groupby", arguments: groupings)
+    func groupby(_ keys: [String]) throws {
+        var specs: [AggregationSpec] = []
+        for column in ["x", "y", "f", "u"] {
+            for aggregation in [Aggregation.count, .sum, .mean, .min, .max, .std, .var] {
+                specs.append(AggregationSpec(column: column, aggregation: aggregation, outputName: "\(column)_\(aggregation)"))
+            }
+        }
+        specs.append(AggregationSpec(column: "x", aggregation: .size, outputName: "rows"))
+        for dropna in [true, false] {
+            let expected = try host.groupby(keys: keys, specs: specs, dropna: dropna)
+            let partial = try device.groupbyPartial(keys: keys, specs: specs, dropna: dropna)
+            let actual = try partial.download().groupbyFinalize(keys: keys, specs: specs)
+            expectSameFrame(actual, expected, tolerance: 1e-9, "groupby \(keys) dropna \(dropna)")
+            // Partials of three slices combine to the same result.
+            let slices = [0..<400, 400..<1_100, 1_100..<1_500]
+            let partials = try slices.map { try device.slice($0).groupbyPartial(keys: keys, specs: specs, dropna: dropna).download() }
+            let combined = try DataFrame.groupbyCombine(partials, keys: keys, specs: specs).groupbyFinalize(keys: keys, specs: specs)
+            expectSameFrame(combined, expected, tolerance: 1e-9, "groupby \(keys) in three partials")
+        }
+    }
+
+    @Test("Aggregations the device does not compute run on the host with the same result")
+    func groupbyOnHost() throws {
+        let specs = [AggregationSpec(column: "g", aggregation: .first, outputName: "first"),
+                     AggregationSpec(column: "x", aggregation: .nunique, outputName: "distinct")]
+        let partial = try device.groupbyPartial(keys: ["k"], specs: specs, dropna: true)
+        expectSameFrame(try partial.download().groupbyFinalize(keys: ["k"], specs: specs),
+                        try host.groupby(keys: ["k"], specs: specs), "first/nunique")
+    }
+
+    static let joins: [([String], JoinKind)] = [
+        (["k"], .inner), (["k"], .left), (["g"], .inner), (["g"], .left), (["k", "g"], .left), (["x"], .inner), (["d"], .left),
+        (["k"], .right), (["c"], .inner),
+    ]
+
+    @Test("Merges (hash join on the device) give pandas' rows in pandas' order", arguments: joins)
+    func merge(_ keys: [String], _ how: JoinKind) throws {
+        let right = try TestFrames.mixed(rows: 300, seed: 99, keys: 9)
+        let spec = JoinSpec(leftOn: keys, rightOn: keys, how: how)
+        let expected = try host.merge(right, spec: spec)
+        let actual = try device.merge(CuDataFrame(right, on: device.device), spec: spec).download()
+        expectSameFrame(actual, expected, "merge \(keys) \(how)")
+    }
+
+    @Test("Sorting and duplicate removal (on the host for now) match pandas")
+    func hostFallbacks() throws {
+        let keys = [SortKey(column: "k", ascending: true), SortKey(column: "x", ascending: false)]
+        expectSameFrame(try device.sorting(by: keys, nulls: .last).toHost(), try host.sorted(by: keys, nulls: .last), "sort")
+        let unique: DataFrame = try host.droppingDuplicates(subset: ["k", "g"], keep: .first)
+        let deviceUnique: any DataFrameChunk = try device.droppingDuplicates(subset: ["k", "g"], keep: .first)
+        expectSameFrame(try deviceUnique.toHost(), unique, "drop_duplicates")
+    }
+
+    @Test("Bad input is a thrown error naming the problem")
+    func badInput() throws {
+        #expect(throws: FrameError.self) { try device.filter(where: .binary(.greater, .column("nope"), .literal(.int(1)))) }
+        #expect(throws: FrameError.self) { try device.filter(where: .column("x")) }
+        #expect(throws: FrameError.self) { try device.evaluate(.binary(.add, .column("g"), .literal(.int(1)))) }
+        #expect(throws: FrameError.self) { try device.hashPartitions(by: ["k"], into: 0) }
+        #expect(throws: FrameError.self) { try device.hashPartitions(by: ["nope"], into: 2) }
+        #expect(throws: FrameError.self) { try device.groupbyPartial(keys: ["nope"], specs: [], dropna: true) }
+        #expect(throws: FrameError.self) {
+            try device.groupbyPartial(keys: ["k"], specs: [AggregationSpec(column: "g", aggregation: .sum, outputName: "s")], dropna: true)
+        }
+        #expect(throws: FrameError.self) { try device.merge(device, spec: JoinSpec(leftOn: ["k"], rightOn: ["g"], how: .inner)) }
+    }
+}
+
+extension Column {
+    /// A one-row column repeated to `count` rows (a literal's result), else itself.
+    func broadcast(to count: Int) -> Column {
+        guard self.count == 1, count != 1 else { return self }
+        return [Int](repeating: 0, count: count).withUnsafeBufferPointer { take($0) }
+    }
+}
