@@ -68,7 +68,7 @@ extension CuDataFrame: DataFrameChunk {
         let checked = try (columns ?? names).map { try column($0) }
         return try perform { ops in
             let n = rowCount
-            let keep = try ops.filled(n, 0, dtype: .uint8)
+            let keep = try ops.zeroed(n, .uint8)
             // keep = 0 where any checked column is missing: OR the missing flags, then invert.
             for column in checked where column.validity != nil || (column.values?.dtype.isFloatingPoint ?? false) {
                 let missing = try ops.isNull(column)

@@ -152,8 +152,16 @@ extension FrameOps {
         return result
     }
 
-    /// A zeroed (or `value`-filled) `int64` array.
+    /// An array of zero bytes.
+    func zeroed(_ count: Int, _ dtype: DType) throws -> CuArray {
+        let out = try array(count, dtype)
+        try device.fill(out.buffer, byte: 0, stream: stream)
+        return out
+    }
+
+    /// An array of 8-byte elements (`int64` or `uint64`), each `value`.
     func filled(_ count: Int, _ value: Int64, dtype: DType = .int64) throws -> CuArray {
+        precondition(dtype.itemSize == 8, "filled(_:_:dtype:) writes 8-byte elements")
         let out = try array(count, dtype)
         try launch("cudf_fill_i64", count: count) { $0.append(Int64(count)); $0.append(out.pointer); $0.append(value) }
         return out

@@ -72,7 +72,7 @@ struct EmulatedFrameTests {
         .fillNull(.column("k"), .double(2.5)),
         .isNull(.column("b")),
         .literal(.int(3)),
-        .binary(.subtract, .column("t"), .literal(.int(1))),
+        .binary(.less, .column("t"), .literal(.timestamp(500_000_000_000_000, .ns, timeZone: nil))),
         .binary(.greaterEqual, .column("d"), .column("d")),
         .string(.upper, .column("g")),             // on the host for now
         .cast(.column("g"), .categorical),          // on the host for now
