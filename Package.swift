@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "tessera-bench", dependencies: ["Tessera"], path: "Benchmarks", swiftSettings: strict),
         /// Checks every GPU operation against the CPU backend, and times it (docs/gpu.md); built with
         /// --static-swift-stdlib to run on a GPU machine without a Swift toolchain.
-        .executableTarget(name: "tessera-gpu-selftest", dependencies: ["GPUSelfTestKit", "Tessera", "CUDARuntime", "CuPyBackend", "Backends"],
+        .executableTarget(name: "tessera-gpu-selftest", dependencies: ["GPUSelfTestKit", "Tessera", "CUDARuntime", "CuPyBackend", "CuDFBackend", "Backends"],
                           path: "Sources/GPUSelfTest", swiftSettings: strict),
         /// The self-test's checks and benchmarks, a library so the tests can run them on the CPU emulator.
         .target(name: "GPUSelfTestKit", dependencies: ["Tessera", "CuPyBackend", "CuDFBackend", "CUDARuntime", "NumPyBackend", "Backends"],
