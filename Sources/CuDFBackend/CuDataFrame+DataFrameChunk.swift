@@ -169,6 +169,8 @@ extension CuDataFrame {
 
     /// The frames' rows one after another by device copies; `nil` when categoricals' categories differ.
     func concatenateOnDevice(_ frames: [CuDataFrame]) throws -> CuDataFrame? {
+        guard let first = frames.first else { return nil }
+        let names = first.names, columns = first.columns
         let total = frames.reduce(0) { $0 + $1.rowCount }
         for position in names.indices {
             if case let .dictionary(_, categories) = columns[position].storage {

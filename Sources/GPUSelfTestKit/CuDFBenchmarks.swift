@@ -85,7 +85,11 @@ public struct CuDFBenchmarks {
         _ = try Config.set(["dataframe.backend": "pandas"]) {
             try ChunkedDataFrame.fromColumns(Self.columns(rows: rows), npartitions: quick ? 2 : 8).toParquet(path)
         }
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        // The writer makes a folder of part files: their sizes add up.
+        let parts = (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? []
+        let bytes = parts.reduce(0) { total, part in
+            total + ((try? FileManager.default.attributesOfItem(atPath: path + "/" + part)[.size] as? Int) ?? 0)
+        }
         for backend in [label, "pandas"] {
             _ = try Config.set(["dataframe.backend": .string(backend)]) {
                 let read = try time { _ = try ChunkedDataFrame.readParquet(path).reduce(.sum).compute() }
