@@ -120,14 +120,16 @@ extension CuDataFrame: DataFrameChunk {
     /// The bytes of the columns' device buffers.
     public var estimatedByteCount: Int { columns.reduce(0) { $0 + $1.byteCount } }
 
-    /// The rows sorted: runs on the host for now.
+    /// The rows sorted (see ``sorted(by:nulls:)``).
     public func sorting(by keys: [SortKey], nulls: NullPlacement) throws -> any DataFrameChunk {
-        try onHost { try $0.sorted(by: keys, nulls: nulls) }
+        let result: CuDataFrame = try sorted(by: keys, nulls: nulls)
+        return result
     }
 
-    /// The rows split by key ranges: runs on the host for now.
+    /// The rows split by key ranges (see ``split(byRanges:keys:nulls:)``).
     public func rangePartitions(by keys: [SortKey], nulls: NullPlacement, boundaries: DataFrame) throws -> [any DataFrameChunk] {
-        try download().split(byRanges: boundaries, keys: keys, nulls: nulls).map { try CuDataFrame($0, on: device) }
+        let parts: [CuDataFrame] = try split(byRanges: boundaries, keys: keys, nulls: nulls)
+        return parts
     }
 
     /// This frame joined with `right` (see ``merge(_:spec:)``).

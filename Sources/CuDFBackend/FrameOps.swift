@@ -102,24 +102,27 @@ struct FrameOps {
     }
 
     /// The row numbers grouped by partition, each partition's rows in order, and where each
-    /// partition starts (`parts + 1` offsets): a counting sort of `part` (`int32`, in `0..<parts`).
-    func partitionOrder(_ part: CuArray, count: Int, parts: Int) throws -> (CuArray, [Int]) {
-        let tiles = Self.tiles(count)
-        guard tiles > 0 else { return (try array(0, .int64), [Int](repeating: 0, count: parts + 1)) }
+    /// partition starts (`parts + 1` offsets; empty when `starts` is false): a stable counting
+    /// sort of `part` (`int32`, in `0..<parts`) over tiles of `tile` rows.
+    func partitionOrder(_ part: CuArray, count: Int, parts: Int, tile: Int = FrameKernels.tile, starts wanted: Bool = true) throws
+        -> (CuArray, [Int]) {
+        let tiles = (count + tile - 1) / tile
+        guard tiles > 0 else { return (try array(0, .int64), wanted ? [Int](repeating: 0, count: parts + 1) : []) }
         let counts = try array(tiles * parts, .int64)
         try launch("cudf_tile_histogram", count: tiles) { $0.append(Int64(count)); $0.append(part.pointer); $0.append(counts.pointer)
-            $0.append(Int64(parts)); $0.append(Int64(FrameKernels.tile)) }
+            $0.append(Int64(parts)); $0.append(Int64(tile)) }
         let (offsets, total) = try exclusiveScan(counts, count: tiles * parts)
-        // Each partition starts at the offset of its first tile.
         var starts: [Int] = []
-        for p in 0..<parts {
-            let first = try download(try slice(offsets, from: p * tiles, count: 1, itemSize: 8), count: 1, as: Int64.self)
-            starts.append(Int(first[0]))
+        if wanted {
+            // Each partition starts at the offset of its first tile.
+            let first = try array(parts, .int64)
+            try launch("cudf_gather_stride", in: SortKernels.source, count: parts) { $0.append(Int64(parts)); $0.append(first.pointer)
+                $0.append(offsets.pointer); $0.append(Int64(tiles)) }
+            starts = try download(first, count: parts, as: Int64.self).map { Int($0) } + [total]
         }
-        starts.append(total)
         let order = try array(count, .int64)
         try launch("cudf_tile_scatter", count: tiles) { $0.append(Int64(count)); $0.append(part.pointer); $0.append(offsets.pointer)
-            $0.append(order.pointer); $0.append(Int64(FrameKernels.tile)) }
+            $0.append(order.pointer); $0.append(Int64(tile)) }
         return (order, starts)
     }
 

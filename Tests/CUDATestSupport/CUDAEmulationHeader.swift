@@ -144,6 +144,7 @@ enum CUDAEmulationHeader {
     template <typename T> inline T atomicMin(T* a, T value) { const T old = *a; if (value < old) *a = value; return old; }
     template <typename T> inline T atomicMax(T* a, T value) { const T old = *a; if (value > old) *a = value; return old; }
     inline long long __double_as_longlong(double v) { long long r; memcpy(&r, &v, 8); return r; }
+    inline int __float_as_int(float v) { int r; memcpy(&r, &v, 4); return r; }
 
     """#
 }

@@ -12,6 +12,6 @@ package enum CuDFKernelCatalog {
         keyLists.append([KeyKernelGenerator.kind(storage: .int64), KeyKernelGenerator.kind(storage: nil)])
         keyLists.append([KeyKernelGenerator.kind(storage: .float64), KeyKernelGenerator.kind(storage: .int32),
                          KeyKernelGenerator.kind(storage: nil)])
-        return [FrameKernels.source] + keyLists.map { KeyKernelGenerator($0).source }
+        return [FrameKernels.source, SortKernels.source] + keyLists.map { KeyKernelGenerator($0).source }
     }
 }
