@@ -86,15 +86,19 @@ extension CuDataFrame: DataFrameChunk {
         return partial
     }
 
-    /// Partial states merged: runs on the host for now (states hold one row per group).
+    /// Partial states merged (see ``groupbyCombine(_:keys:specs:)``).
     public func combineAggregates(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws
         -> any DataFrameChunk {
-        try CuDataFrame(DataFrame.groupbyCombine(partials.map { try $0.toHost() }, keys: keys, specs: specs), on: device)
+        let states = try partials.map { chunk in
+            try (chunk as? CuDataFrame).flatMap { $0.device === device ? $0 : nil } ?? CuDataFrame(chunk.toHost(), on: device)
+        }
+        return try CuDataFrame.groupbyCombine(states, keys: keys, specs: specs)
     }
 
-    /// The final groupby result: runs on the host for now (one row per group).
+    /// The final groupby result (see ``groupbyFinalize(keys:specs:)``).
     public func finalizeAggregate(keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk {
-        try onHost { try $0.groupbyFinalize(keys: keys, specs: specs) }
+        let result: CuDataFrame = try groupbyFinalize(keys: keys, specs: specs)
+        return result
     }
 
     /// The row hashes, computed on the device (see ``rowHashes(_:)``).

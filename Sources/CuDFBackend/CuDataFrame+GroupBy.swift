@@ -217,11 +217,11 @@ extension CuDataFrame {
         }
     }
 
-    private static func int64Column(_ values: CuArray, count: Int) -> CuColumn {
+    static func int64Column(_ values: CuArray, count: Int) -> CuColumn {
         CuColumn(type: .int64, storage: .fixedWidth(values.reinterpreted(as: .int64)), validity: nil, count: count)
     }
 
-    private static func float64Column(_ values: CuArray, count: Int) -> CuColumn {
+    static func float64Column(_ values: CuArray, count: Int) -> CuColumn {
         CuColumn(type: .float64, storage: .fixedWidth(values), validity: nil, count: count)
     }
 
@@ -278,7 +278,7 @@ extension CuDataFrame {
 
     /// The smallest or largest valid value of each group, in the column's type (null for a group
     /// without one): accumulated as `int64`, `uint64` or `float64` with atomics, converted back.
-    private func extreme(_ isMin: Bool, values: CuArray, dtype: DType, missing: CuArray, counts: CuArray, groups: DeviceGroups,
+    func extreme(_ isMin: Bool, values: CuArray, dtype: DType, missing: CuArray, counts: CuArray, groups: DeviceGroups,
                          ops: FrameOps) throws -> CuColumn {
         let n = rowCount, g = groups.count
         let wideType: DType = dtype.isFloatingPoint ? .float64 : ((dtype.kind == .signedInteger) ? .int64 : .uint64)

@@ -133,13 +133,20 @@ struct EmulatedFrameTests {
         for dropna in [true, false] {
             let expected = try host.groupby(keys: keys, specs: specs, dropna: dropna)
             let partial = try device.groupbyPartial(keys: keys, specs: specs, dropna: dropna)
-            let actual = try partial.download().groupbyFinalize(keys: keys, specs: specs)
-            expectSameFrame(actual, expected, tolerance: 1e-9, "groupby \(keys) dropna \(dropna)")
-            // Partials of three slices combine to the same result.
+            // The device state is the host's: pandas finalizes it to the same result.
+            expectSameFrame(try partial.download().groupbyFinalize(keys: keys, specs: specs), expected, tolerance: 1e-9,
+                            "groupby \(keys) dropna \(dropna), finalized by pandas")
+            expectSameFrame(try partial.groupbyFinalize(keys: keys, specs: specs).download(), expected, tolerance: 1e-9,
+                            "groupby \(keys) dropna \(dropna), finalized on the device")
+            // Partials of three slices combine (on the device) to the same result.
             let slices = [0..<400, 400..<1_100, 1_100..<1_500]
-            let partials = try slices.map { try device.slice($0).groupbyPartial(keys: keys, specs: specs, dropna: dropna).download() }
-            let combined = try DataFrame.groupbyCombine(partials, keys: keys, specs: specs).groupbyFinalize(keys: keys, specs: specs)
-            expectSameFrame(combined, expected, tolerance: 1e-9, "groupby \(keys) in three partials")
+            let partials = try slices.map { try device.slice($0).groupbyPartial(keys: keys, specs: specs, dropna: dropna) }
+            let combined = try CuDataFrame.groupbyCombine(partials, keys: keys, specs: specs)
+            expectSameFrame(try combined.groupbyFinalize(keys: keys, specs: specs).download(), expected, tolerance: 1e-9,
+                            "groupby \(keys) in three partials combined on the device")
+            let hostCombined = try DataFrame.groupbyCombine(partials.map { try $0.download() }, keys: keys, specs: specs)
+            expectSameFrame(try hostCombined.groupbyFinalize(keys: keys, specs: specs), expected, tolerance: 1e-9,
+                            "groupby \(keys) in three partials combined by pandas")
         }
     }
 
@@ -148,8 +155,11 @@ struct EmulatedFrameTests {
         let specs = [AggregationSpec(column: "g", aggregation: .first, outputName: "first"),
                      AggregationSpec(column: "x", aggregation: .nunique, outputName: "distinct")]
         let partial = try device.groupbyPartial(keys: ["k"], specs: specs, dropna: true)
-        expectSameFrame(try partial.download().groupbyFinalize(keys: ["k"], specs: specs),
+        expectSameFrame(try partial.groupbyFinalize(keys: ["k"], specs: specs).download(),
                         try host.groupby(keys: ["k"], specs: specs), "first/nunique")
+        let combined = try CuDataFrame.groupbyCombine([partial, partial], keys: ["k"], specs: specs)
+        expectSameFrame(try combined.download(), try DataFrame.groupbyCombine([partial.download(), partial.download()], keys: ["k"], specs: specs),
+                        "first/nunique combined")
     }
 
     static let joins: [([String], JoinKind)] = [

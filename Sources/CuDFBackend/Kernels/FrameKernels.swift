@@ -76,7 +76,7 @@ package enum FrameKernels {
                      "cudf_slot_flags", "cudf_leaders", "cudf_group_of_row", "cudf_fill_i64", "cudf_fill_f64", "cudf_agg_size",
                      "cudf_agg_count", "cudf_agg_sum_i64", "cudf_agg_sum_f64", "cudf_agg_min_i64", "cudf_agg_max_i64",
                      "cudf_agg_min_u64", "cudf_agg_max_u64", "cudf_agg_min_f64", "cudf_agg_max_f64", "cudf_agg_m2",
-                     "cudf_codes_equal"]
+                     "cudf_codes_equal", "cudf_merge_m2"]
         names += widths.map { "cudf_take_\($0.bytes)" }
         names += integers.map { "cudf_hash_\($0.name)" }
         return names
@@ -337,6 +337,18 @@ package enum FrameKernels {
                 if (g < 0 || isNull[i]) continue;
                 const double d = v[i] - sum[g] / (double)count[g];
                 atomicAdd(&m2[g], d * d);
+            }
+        }
+
+        // Partial variance states merged (Chan et al.): each partial's m2 plus its count times the
+        // squared distance of its mean from the combined mean (totalSum / totalCount).
+        extern "C" __global__ void cudf_merge_m2(i64 n, const i64* group, const i64* count, const double* sum, const double* m2,
+                                                 const double* totalSum, const u64* totalCount, double* out) {
+            CUDF_LOOP(i, n) {
+                const i64 g = group[i];
+                if (g < 0 || count[i] <= 0) continue;
+                const double d = sum[i] / (double)count[i] - totalSum[g] / (double)totalCount[g];
+                atomicAdd(&out[g], m2[i] + (double)count[i] * d * d);
             }
         }
 
