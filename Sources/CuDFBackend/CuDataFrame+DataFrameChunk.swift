@@ -142,13 +142,46 @@ extension CuDataFrame: DataFrameChunk {
         return try merge(other, spec: spec)
     }
 
-    /// Rows repeating earlier ones dropped: runs on the host for now.
+    /// Rows repeating others dropped (see ``droppingDuplicates(of:keep:)``).
     public func droppingDuplicates(subset: [String]?, keep: DuplicateKeep) throws -> any DataFrameChunk {
-        try onHost { try $0.droppingDuplicates(subset: subset, keep: keep) }
+        let result: CuDataFrame = try droppingDuplicates(of: subset, keep: keep)
+        return result
     }
 }
 
 extension CuDataFrame {
+    /// The rows left when rows repeating the values of `subset` (every column when `nil`) are
+    /// dropped, in their original order (pandas' `drop_duplicates`; missing values equal each
+    /// other): the rows are grouped by the hash table, each group keeps its first or last row
+    /// (an atomic minimum or maximum of row numbers) or, for `.none`, rows alone in their
+    /// group stay; a compaction and gathers follow.
+    ///
+    /// - Throws: ``FrameError/unknownColumn(_:available:)`` for a missing column.
+    public func droppingDuplicates(of subset: [String]?, keep: DuplicateKeep) throws -> CuDataFrame {
+        let keys = try (subset ?? names).map { try column($0) }
+        return try perform { ops in
+            let n = rowCount
+            let groups = try ops.groups(of: keys, count: n, dropna: false)
+            let flags = try ops.array(n, .uint8)
+            if keep == .none {
+                let sizes = try ops.filled(groups.count, 0, dtype: .uint64)
+                try ops.launch("cudf_agg_size", count: n) { $0.append(Int64(n)); $0.append(groups.groupOfRow.pointer); $0.append(sizes.pointer) }
+                try ops.launch("cudf_keep_single", count: n) { $0.append(Int64(n)); $0.append(flags.pointer)
+                    $0.append(groups.groupOfRow.pointer); $0.append(sizes.pointer) }
+            } else {
+                let rows = try ops.iota(n)
+                let present = try ops.zeroed(n, .uint8)
+                let chosen = try ops.filled(groups.count, keep == .first ? Int64.max : Int64.min)
+                try ops.launch(keep == .first ? "cudf_agg_min_i64" : "cudf_agg_max_i64", count: n) { $0.append(Int64(n))
+                    $0.append(groups.groupOfRow.pointer); $0.append(present.pointer); $0.append(rows.pointer); $0.append(chosen.pointer) }
+                try ops.launch("cudf_keep_chosen", count: n) { $0.append(Int64(n)); $0.append(flags.pointer)
+                    $0.append(groups.groupOfRow.pointer); $0.append(chosen.pointer) }
+            }
+            let indices = try ops.compact(flags, count: n)
+            return try taking(indices, count: indices.count, ops: ops)
+        }
+    }
+
     /// Rows `range` (clamped), keeping their index labels: device copies of each buffer.
     func slice(_ range: Range<Int>) throws -> CuDataFrame {
         let clamped = range.clamped(to: 0..<rowCount)

@@ -199,11 +199,14 @@ struct EmulatedFrameTests {
         for (part, want) in zip(parts, reference) { expectSameFrame(try part.download(), want, "range split \(keys) \(nulls)") }
     }
 
-    @Test("Duplicate removal (on the host for now) matches pandas")
-    func hostFallbacks() throws {
-        let unique: DataFrame = try host.droppingDuplicates(subset: ["k", "g"], keep: .first)
-        let deviceUnique: any DataFrameChunk = try device.droppingDuplicates(subset: ["k", "g"], keep: .first)
-        expectSameFrame(try deviceUnique.toHost(), unique, "drop_duplicates")
+    static let duplicates: [([String]?, DuplicateKeep)] = [
+        (["k", "g"], .first), (["k", "g"], .last), (["k", "g"], .none), (["x"], .first), (["c", "b"], .last), (nil, .first), (["y"], .none),
+    ]
+
+    @Test("Duplicate removal (hash table on the device) keeps pandas' rows in order", arguments: duplicates)
+    func dropDuplicates(_ subset: [String]?, _ keep: DuplicateKeep) throws {
+        let unique: DataFrame = try host.droppingDuplicates(subset: subset, keep: keep)
+        expectSameFrame(try device.droppingDuplicates(of: subset, keep: keep).download(), unique, "drop_duplicates \(String(describing: subset)) \(keep)")
     }
 
     @Test("Bad input is a thrown error naming the problem")

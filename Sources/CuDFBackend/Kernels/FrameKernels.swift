@@ -76,7 +76,7 @@ package enum FrameKernels {
                      "cudf_slot_flags", "cudf_leaders", "cudf_group_of_row", "cudf_fill_i64", "cudf_fill_f64", "cudf_agg_size",
                      "cudf_agg_count", "cudf_agg_sum_i64", "cudf_agg_sum_f64", "cudf_agg_min_i64", "cudf_agg_max_i64",
                      "cudf_agg_min_u64", "cudf_agg_max_u64", "cudf_agg_min_f64", "cudf_agg_max_f64", "cudf_agg_m2",
-                     "cudf_codes_equal", "cudf_merge_m2"]
+                     "cudf_codes_equal", "cudf_merge_m2", "cudf_keep_chosen", "cudf_keep_single"]
         names += widths.map { "cudf_take_\($0.bytes)" }
         names += integers.map { "cudf_hash_\($0.name)" }
         return names
@@ -340,6 +340,13 @@ package enum FrameKernels {
             }
         }
 
+        // drop_duplicates: keep the row its group chose (first or last row), or rows alone in their group.
+        extern "C" __global__ void cudf_keep_chosen(i64 n, u8* out, const i64* group, const i64* chosen) {
+            CUDF_LOOP(i, n) out[i] = chosen[group[i]] == i ? 1 : 0;
+        }
+        extern "C" __global__ void cudf_keep_single(i64 n, u8* out, const i64* group, const u64* size) {
+            CUDF_LOOP(i, n) out[i] = size[group[i]] == 1ULL ? 1 : 0;
+        }
         // Partial variance states merged (Chan et al.): each partial's m2 plus its count times the
         // squared distance of its mean from the combined mean (totalSum / totalCount).
         extern "C" __global__ void cudf_merge_m2(i64 n, const i64* group, const i64* count, const double* sum, const double* m2,
