@@ -115,12 +115,11 @@ extension CuDataFrame {
 
     /// The groupby result from a partial state, on the device (the "pandas" backend's
     /// ``Backends/DataFrame/groupbyFinalize(keys:specs:)``): the groups sorted by key (the device
-    /// sort, nulls last), then each spec's column by one elementwise kernel. String or
-    /// categorical keys, and first, last or nunique specs, finalize on the host for now.
+    /// sort, nulls last), then each spec's column by one elementwise kernel. First, last or
+    /// nunique specs finalize on the host for now.
     public func groupbyFinalize(keys: [String], specs: [AggregationSpec]) throws -> CuDataFrame {
         let outputNames = keys + specs.map(\.outputName)
         guard let layout = DeviceStateLayout(state: self, keys: keys), Set(outputNames).count == outputNames.count,
-              try keys.allSatisfy({ FrameOps.sortsOnDevice(try column($0).type) }),
               specs.allSatisfy({ ![.first, .last, .nunique].contains($0.aggregation) }) else {
             return try onHost { try $0.groupbyFinalize(keys: keys, specs: specs) }
         }

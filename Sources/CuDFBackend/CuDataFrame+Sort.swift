@@ -10,19 +10,48 @@ struct EncodedSortKey {
     let isNull: CuArray
     let bytes: Int
     let mayHaveNulls: Bool
+    /// A string key: its offsets and bytes, its longest string, and the direction (sorted by
+    /// byte passes instead of `keys`).
+    var strings: (offsets: CuArray, bytes: CuArray, longest: Int, descending: Bool)? = nil
 }
 
 extension FrameOps {
     /// Rows per tile of the sort's counting passes (256 counters per tile).
     static let sortTile = 2_048
 
-    /// Whether the device sorts columns of this type (numbers, booleans, timestamps, dates).
-    static func sortsOnDevice(_ type: ColumnType) -> Bool { type.storageDType != nil && !type.isTextual }
+    /// Whether the device range-partitions by columns of this type (numbers, booleans, timestamps,
+    /// dates, categoricals).
+    static func sortsOnDevice(_ type: ColumnType) -> Bool { type.storageDType != nil }
 
-    /// `column` encoded for sorting.
+    /// `column` encoded for sorting (any column type).
     func encode(_ column: CuColumn, ascending: Bool) throws -> EncodedSortKey {
-        guard let values = column.values else { throw FrameError.unsupportedType(operation: "A device sort", type: column.type) }
         let n = column.count
+        switch column.storage {
+        case let .strings(offsets, bytes):
+            let nulls = try isNull(column)
+            let longest = try zeroed(1, .uint64)
+            try launch("cudf_max_length", in: SortKernels.source, count: n) { $0.append(Int64(n)); $0.append(longest.pointer)
+                $0.append(offsets.pointer) }
+            let length = n == 0 ? 0 : Int(try download(longest, count: 1, as: UInt64.self)[0])
+            return EncodedSortKey(keys: nulls, isNull: nulls, bytes: 0, mayHaveNulls: column.validity != nil,
+                                  strings: (offsets, bytes, length, !ascending))
+        case let .dictionary(codes, categories):
+            // Each category's rank in code-point order, computed on the host (categories are few).
+            let sortedCodes = (0..<categories.count).sorted { a, b in
+                categories.withUTF8(a) { x in categories.withUTF8(b) { y in x.lexicographicallyPrecedes(y) } }
+            }
+            var rank = [Int32](repeating: 0, count: categories.count)
+            for (position, code) in sortedCodes.enumerated() { rank[code] = Int32(position) }
+            let ranks = try upload(rank)
+            let keys = try array(n, .uint64), nulls = try array(n, .uint8)
+            try launch("cudf_sort_key_rank", in: SortKernels.source, count: n) { $0.append(Int64(n)); $0.append(keys.pointer)
+                $0.append(nulls.pointer); $0.append(codes.pointer); $0.append(ranks.pointer); $0.append(Int64(categories.count))
+                $0.append(column.validity?.pointer ?? 0); $0.append(UInt8(ascending ? 0 : 1)) }
+            return EncodedSortKey(keys: keys, isNull: nulls, bytes: 4, mayHaveNulls: true)
+        case .fixedWidth:
+            break
+        }
+        guard let values = column.values else { throw FrameError.unsupportedType(operation: "A device sort", type: column.type) }
         let keys = try array(n, .uint64), isNull = try array(n, .uint8)
         let suffix: String
         switch values.dtype {
@@ -54,6 +83,14 @@ extension FrameOps {
             order = try takeValues(order, step, count: n)
         }
         for key in keys.reversed() {
+            if let strings = key.strings {
+                for position in (0..<strings.longest).reversed() {
+                    try launch("cudf_sort_string_digit", in: SortKernels.source, count: n) { $0.append(Int64(n)); $0.append(digits.pointer)
+                        $0.append(strings.offsets.pointer); $0.append(strings.bytes.pointer); $0.append(order.pointer)
+                        $0.append(Int64(position)); $0.append(UInt8(strings.descending ? 1 : 0)) }
+                    try pass(257)
+                }
+            }
             for byte in 0..<key.bytes {
                 try launch("cudf_sort_digit", in: SortKernels.source, count: n) { $0.append(Int64(n)); $0.append(digits.pointer)
                     $0.append(key.keys.pointer); $0.append(order.pointer); $0.append(Int32(8 * byte)) }
@@ -88,15 +125,14 @@ extension FrameOps {
 extension CuDataFrame {
     /// The rows ordered by `keys`, stably, missing values (null or NaN) placed by `nulls`: the
     /// "pandas" backend's ``Backends/DataFrame/sorted(by:nulls:)`` on the device, a radix sort of
-    /// order-preserving keys then one gather per column. String and categorical keys sort on the
-    /// host for now.
+    /// order-preserving keys then one gather per column.
+    ///
+    /// Strings sort by bytes (code-point order), one counting pass per byte position of the
+    /// longest string; categoricals by their text (each code's rank among the sorted categories).
     ///
     /// - Throws: ``FrameError/unknownColumn(_:available:)`` for a missing key column.
     public func sorted(by keys: [SortKey], nulls: NullPlacement) throws -> CuDataFrame {
         let columns = try keys.map { try column($0.column) }
-        guard columns.allSatisfy({ FrameOps.sortsOnDevice($0.type) }) else {
-            return try onHost { try $0.sorted(by: keys, nulls: nulls) }
-        }
         return try perform { ops in
             let encoded = try zip(columns, keys).map { try ops.encode($0, ascending: $1.ascending) }
             let order = try ops.sortOrder(encoded, count: rowCount, nulls: nulls)
@@ -111,7 +147,8 @@ extension CuDataFrame {
         let columns = try keys.map { try column($0.column) }
         let bounds = try CuDataFrame(boundaries, on: device)
         let boundColumns = try keys.map { try bounds.column($0.column) }
-        guard zip(columns, boundColumns).allSatisfy({ FrameOps.sortsOnDevice($0.type) && $0.type == $1.type }) else {
+        guard zip(columns, boundColumns).allSatisfy({ FrameOps.sortsOnDevice($0.type) && $0.type == $1.type && $0.type != .categorical })
+        else {
             return try download().split(byRanges: boundaries, keys: keys, nulls: nulls).map { try CuDataFrame($0, on: device) }
         }
         return try perform { ops in

@@ -184,7 +184,10 @@ struct EmulatedFrameTests {
         ([SortKey(column: "k", ascending: true), SortKey(column: "x", ascending: false)], .last),
         ([SortKey(column: "u", ascending: true), SortKey(column: "b", ascending: false)], .last),
         ([SortKey(column: "t", ascending: false), SortKey(column: "d", ascending: true)], .first),
-        ([SortKey(column: "g", ascending: true)], .last),   // a string key: on the host for now
+        ([SortKey(column: "g", ascending: true)], .last),
+        ([SortKey(column: "g", ascending: false), SortKey(column: "k", ascending: true)], .first),
+        ([SortKey(column: "c", ascending: true), SortKey(column: "y", ascending: false)], .last),
+        ([SortKey(column: "c", ascending: false)], .first),
     ]
 
     @Test("Sorts (radix sort on the device) give pandas' stable order, nulls and NaN placed", arguments: sorts)

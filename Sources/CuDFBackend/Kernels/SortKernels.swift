@@ -17,7 +17,8 @@ package enum SortKernels {
 
     /// The kernel names.
     package static let kernelNames: [String] = encoders.map { "cudf_sort_key_\($0.name)" }
-        + ["cudf_sort_key_f32", "cudf_sort_key_f64", "cudf_sort_digit", "cudf_sort_class", "cudf_range_partition", "cudf_gather_stride"]
+        + ["cudf_sort_key_f32", "cudf_sort_key_f64", "cudf_sort_digit", "cudf_sort_class", "cudf_range_partition", "cudf_gather_stride",
+           "cudf_sort_key_rank", "cudf_max_length", "cudf_sort_string_digit"]
 
     /// The module.
     package static let source: KernelSource = {
@@ -72,6 +73,31 @@ package enum SortKernels {
                     if (cudf_compare_keys(k, keys, classes, i, bkeys, bclasses, middle) >= 0) low = middle + 1; else high = middle;
                 }
                 out[i] = (int)low;
+            }
+        }
+        // Categoricals sort by their text: each code's rank among the sorted categories.
+        extern "C" __global__ void cudf_sort_key_rank(i64 n, u64* out, u8* isNull, const int* codes, const int* rank, i64 categories,
+                                                      const u64* w, u8 descending) {
+            CUDF_LOOP(i, n) {
+                const int c = codes[i];
+                const bool null = !cudf_valid(w, i) || c < 0 || c >= categories;
+                isNull[i] = null ? 1 : 0;
+                const u64 ordered = null ? 0ULL : (u64)(unsigned int)rank[c];
+                out[i] = null ? 0ULL : (descending ? (~ordered & 0xFFFFFFFFULL) : ordered);
+            }
+        }
+        // The longest string's byte count (an atomic maximum into out[0], zeroed first).
+        extern "C" __global__ void cudf_max_length(i64 n, u64* out, const i64* offsets) {
+            CUDF_LOOP(i, n) atomicMax(&out[0], (u64)(offsets[i + 1] - offsets[i]));
+        }
+        // Strings sort by bytes (code-point order): the byte at `position` plus one, 0 past the end
+        // (a prefix first); descending reverses the 257 digits.
+        extern "C" __global__ void cudf_sort_string_digit(i64 n, int* out, const i64* offsets, const u8* bytes, const i64* order,
+                                                          i64 position, u8 descending) {
+            CUDF_LOOP(i, n) {
+                const i64 r = order[i], start = offsets[r], length = offsets[r + 1] - start;
+                const int d = position < length ? (int)bytes[start + position] + 1 : 0;
+                out[i] = descending ? 256 - d : d;
             }
         }
         // out[p] = in[p * stride]: where each partition starts in a tile-major scan.
