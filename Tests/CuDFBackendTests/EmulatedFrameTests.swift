@@ -212,6 +212,30 @@ struct EmulatedFrameTests {
         expectSameFrame(try device.droppingDuplicates(of: subset, keep: keep).download(), unique, "drop_duplicates \(String(describing: subset)) \(keep)")
     }
 
+    @Test("Empty partitions: every device operation gives pandas' empty (or one-row) result")
+    func emptyFrames() throws {
+        let none = try device.slice(0..<0)
+        let hostNone = host.slice(0..<0)
+        let predicate = ColumnExpression.binary(.greater, .column("x"), .literal(.int(0)))
+        expectSameFrame(try none.filter(where: predicate).download(), try hostNone.filter(where: predicate), "filter")
+        let sortKeys = [SortKey(column: "g", ascending: true), SortKey(column: "x", ascending: true)]
+        expectSameFrame(try none.sorted(by: sortKeys, nulls: .last).download(), try hostNone.sorted(by: sortKeys, nulls: .last), "sort")
+        let specs = [AggregationSpec(column: "x", aggregation: .mean, outputName: "m"),
+                     AggregationSpec(column: "y", aggregation: .max, outputName: "top")]
+        for keys in [["k"], []] {
+            let partial = try none.groupbyPartial(keys: keys, specs: specs, dropna: true)
+            expectSameFrame(try partial.groupbyFinalize(keys: keys, specs: specs).download(),
+                            try hostNone.groupby(keys: keys, specs: specs), "groupby \(keys)")
+        }
+        let spec = JoinSpec(leftOn: ["k"], rightOn: ["k"], how: .left)
+        expectSameFrame(try none.merge(device, spec: spec).download(), try hostNone.merge(host, spec: spec), "merge empty left")
+        expectSameFrame(try device.merge(none, spec: spec).download(), try host.merge(hostNone, spec: spec), "merge empty right")
+        let unique: DataFrame = try hostNone.droppingDuplicates(subset: nil, keep: .none)
+        expectSameFrame(try none.droppingDuplicates(of: nil, keep: .none).download(), unique, "drop_duplicates")
+        #expect(try none.rowHashes(["k", "g"]).isEmpty)
+        #expect(try none.hashPartitions(by: ["k"], into: 3).allSatisfy { $0.rowCount == 0 })
+    }
+
     @Test("Bad input is a thrown error naming the problem")
     func badInput() throws {
         #expect(throws: FrameError.self) { try device.filter(where: .binary(.greater, .column("nope"), .literal(.int(1)))) }
