@@ -76,11 +76,16 @@ extension FrameOps {
     /// The permutation that sorts the rows by `keys` (most significant first), stably, missing
     /// values placed by `nulls`: a least-significant-digit radix sort, keys from the last.
     func sortOrder(_ keys: [EncodedSortKey], count n: Int, nulls: NullPlacement) throws -> CuArray {
+        // Two order buffers used in turn: each pass gathers the current order through its step.
         var order = try iota(n)
+        var spare = try array(n, .int64)
         let digits = try array(n, .int32)
         func pass(_ parts: Int) throws {
             let (step, _) = try partitionOrder(digits, count: n, parts: parts, tile: Self.sortTile, starts: false)
-            order = try takeValues(order, step, count: n)
+            let (source, target) = (order, spare)
+            try launch("cudf_take_8", count: n) { $0.append(Int64(n)); $0.append(target.pointer); $0.append(source.pointer)
+                $0.append(step.pointer) }
+            (order, spare) = (target, source)
         }
         for key in keys.reversed() {
             if let strings = key.strings {
