@@ -4,9 +4,10 @@ import CuPyBackend
 import PandasBackend
 
 /// `CuDataFrame` is the "cudf" backend's partition type. Filters, assignments, the expression
-/// kernels, head and tail, concatenation, dropna, groupby partial states, hashing and hash
-/// splits, and inner and left merges run on the device; the operations docs/cudf.md lists as
-/// "runs on host for now" download the partition, run the "pandas" kernel and upload the result.
+/// kernels, head and tail, concatenation, dropna, groupby (partial, combine, finalize), hashing
+/// and hash splits, inner and left merges, sorts, range partitions and drop_duplicates run on
+/// the device; the cases docs/cudf.md lists as "runs on host for now" download the partition,
+/// run the "pandas" kernel and upload the result.
 extension CuDataFrame: DataFrameChunk {
     /// `"CuDataFrame"`.
     public var chunkType: String { "CuDataFrame" }

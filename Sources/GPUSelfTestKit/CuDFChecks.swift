@@ -146,7 +146,7 @@ public struct CuDFChecks {
                 let back = try there.toBackend("pandas")
                 return Self.compare(try back.compute(), try host.compute())
             }),
-            ("cudf readCSV and readParquet", { try readers() }),
+            ("cudf readCSV, readJSON and readParquet", { try readers() }),
         ]
     }
 
@@ -166,6 +166,12 @@ public struct CuDFChecks {
         guard try csvGPU.computeChunk() is CuDataFrame else { return "readCSV did not give CuDataFrame partitions" }
         let csvCPU = try Config.set(["dataframe.backend": "pandas"]) { try ChunkedDataFrame.readCSV(csv).compute() }
         if let problem = Self.compare(try csvGPU.compute(), csvCPU) { return "readCSV: \(problem)" }
+        let json = folder.appendingPathComponent("frame.jsonl").path
+        _ = try host.select(["k", "g", "y"]).toJSON(json, lines: true, singleFile: true)
+        let jsonGPU = try Config.set(["dataframe.backend": .string(label)]) { try ChunkedDataFrame.readJSON(json, lines: true, blocksize: 4_096) }
+        guard try jsonGPU.computeChunk() is CuDataFrame else { return "readJSON did not give CuDataFrame partitions" }
+        let jsonCPU = try Config.set(["dataframe.backend": "pandas"]) { try ChunkedDataFrame.readJSON(json, lines: true, blocksize: 4_096).compute() }
+        if let problem = Self.compare(try jsonGPU.compute(), jsonCPU) { return "readJSON: \(problem)" }
         let pqGPU = try Config.set(["dataframe.backend": .string(label)]) { try ChunkedDataFrame.readParquet(parquet) }
         guard try pqGPU.computeChunk() is CuDataFrame else { return "readParquet did not give CuDataFrame partitions" }
         let pqCPU = try Config.set(["dataframe.backend": "pandas"]) { try ChunkedDataFrame.readParquet(parquet).compute() }
