@@ -253,6 +253,30 @@ extension CuDataFrame {
 }
 
 extension FrameOps {
+    /// Two columns of one type (not categorical) one after another.
+    func concatenate(_ first: CuColumn, _ second: CuColumn) throws -> CuColumn {
+        let total = first.count + second.count
+        var validity: CuArray? = nil
+        if first.validity != nil || second.validity != nil {
+            let flags = try array(total, .uint8)
+            for (part, at) in [(first, 0), (second, first.count)] {
+                let n = part.count
+                try launch("cudf_unpack_validity", count: n) { $0.append(Int64(n)); $0.append(flags.pointer + UInt64(at))
+                    $0.append(part.validity?.pointer ?? 0); $0.append(Int64(0)) }
+            }
+            validity = try pack(flags, count: total)
+        }
+        switch (first.storage, second.storage) {
+        case let (.fixedWidth(a), .fixedWidth(b)):
+            let values = try concatenateValues([a, b], count: total, dtype: a.dtype)
+            return CuColumn(type: first.type, storage: .fixedWidth(values), validity: validity, count: total)
+        case (.strings, .strings):
+            return try concatenateStrings([first, second], count: total, validity: validity)
+        default:
+            throw FrameError.invalidValue("Cannot stack a \(first.type) column with a \(second.type) column on the device.")
+        }
+    }
+
     /// Fixed-width arrays one after another.
     func concatenateValues(_ parts: [CuArray], count: Int, dtype: DType) throws -> CuArray {
         let out = try array(count, dtype)

@@ -164,7 +164,7 @@ struct EmulatedFrameTests {
 
     static let joins: [([String], JoinKind)] = [
         (["k"], .inner), (["k"], .left), (["g"], .inner), (["g"], .left), (["k", "g"], .left), (["x"], .inner), (["d"], .left),
-        (["k"], .right), (["c"], .inner),
+        (["k"], .right), (["c"], .inner), (["k"], .outer), (["g", "k"], .right), (["x"], .outer), (["d"], .right), (["g"], .outer),
     ]
 
     @Test("Merges (hash join on the device) give pandas' rows in pandas' order", arguments: joins)
@@ -230,6 +230,8 @@ struct EmulatedFrameTests {
         let spec = JoinSpec(leftOn: ["k"], rightOn: ["k"], how: .left)
         expectSameFrame(try none.merge(device, spec: spec).download(), try hostNone.merge(host, spec: spec), "merge empty left")
         expectSameFrame(try device.merge(none, spec: spec).download(), try host.merge(hostNone, spec: spec), "merge empty right")
+        let outer = JoinSpec(leftOn: ["g"], rightOn: ["g"], how: .outer)
+        expectSameFrame(try none.merge(device, spec: outer).download(), try hostNone.merge(host, spec: outer), "outer merge, empty left")
         let unique: DataFrame = try hostNone.droppingDuplicates(subset: nil, keep: .none)
         expectSameFrame(try none.droppingDuplicates(of: nil, keep: .none).download(), unique, "drop_duplicates")
         #expect(try none.rowHashes(["k", "g"]).isEmpty)

@@ -76,7 +76,8 @@ package enum FrameKernels {
                      "cudf_slot_flags", "cudf_leaders", "cudf_group_of_row", "cudf_fill_i64", "cudf_fill_f64", "cudf_agg_size",
                      "cudf_agg_count", "cudf_agg_sum_i64", "cudf_agg_sum_f64", "cudf_agg_min_i64", "cudf_agg_max_i64",
                      "cudf_agg_min_u64", "cudf_agg_max_u64", "cudf_agg_min_f64", "cudf_agg_max_f64", "cudf_agg_m2",
-                     "cudf_codes_equal", "cudf_merge_m2", "cudf_keep_chosen", "cudf_keep_single"]
+                     "cudf_codes_equal", "cudf_merge_m2", "cudf_keep_chosen", "cudf_keep_single", "cudf_clear_at",
+                     "cudf_coalesce_index"]
         names += widths.map { "cudf_take_\($0.bytes)" }
         names += integers.map { "cudf_hash_\($0.name)" }
         return names
@@ -340,6 +341,12 @@ package enum FrameKernels {
             }
         }
 
+        // Outer joins: clear the flag of every build row that matched; right and outer joins: a row
+        // number into [left; right] stacked (the right row's when there is no left one).
+        extern "C" __global__ void cudf_clear_at(i64 n, u8* flags, const i64* rows) { CUDF_LOOP(i, n) if (rows[i] >= 0) flags[rows[i]] = 0; }
+        extern "C" __global__ void cudf_coalesce_index(i64 n, i64* out, const i64* left, const i64* right, i64 leftCount) {
+            CUDF_LOOP(i, n) out[i] = left[i] >= 0 ? left[i] : leftCount + right[i];
+        }
         // drop_duplicates: keep the row its group chose (first or last row), or rows alone in their group.
         extern "C" __global__ void cudf_keep_chosen(i64 n, u8* out, const i64* group, const i64* chosen) {
             CUDF_LOOP(i, n) out[i] = chosen[group[i]] == i ? 1 : 0;
