@@ -92,9 +92,38 @@ struct DeviceExpressionEvaluator {
                                        target: try expression.resultType(in: frame.schema))
             }
             return try onHost(expression)
+        case let .string(function, operand):
+            return try stringFunction(function, operand) ?? onHost(expression)
         default:
             return try onHost(expression)
         }
+    }
+
+    /// `.str.contains`, `.startswith`, `.endswith` and `.len` of a string column, on the device;
+    /// `nil` for other functions and for categoricals.
+    private func stringFunction(_ function: ColumnExpression.StringFunction, _ operand: ColumnExpression) throws -> CuColumn? {
+        let mode: Int32, text: String
+        switch function {
+        case let .contains(pattern): (mode, text) = (0, pattern)
+        case let .startsWith(pattern): (mode, text) = (1, pattern)
+        case let .endsWith(pattern): (mode, text) = (2, pattern)
+        case .length: (mode, text) = (-1, "")
+        case .lower, .upper: return nil
+        }
+        let column = try evaluate(operand)
+        guard case let .strings(offsets, bytes) = column.storage else { return nil }
+        if mode < 0 {
+            let out = try ops.array(rowCount, .int64)
+            try ops.launch("cudf_string_length", count: rowCount) { $0.append(Int64(rowCount)); $0.append(out.pointer)
+                $0.append(offsets.pointer); $0.append(bytes.pointer) }
+            return CuColumn(type: .int64, storage: .fixedWidth(out), validity: column.validity, count: rowCount)
+        }
+        let utf8 = try ops.upload(Array(text.utf8))
+        let out = try ops.array(rowCount, .bool)
+        try ops.launch("cudf_string_match", count: rowCount) { $0.append(Int64(rowCount)); $0.append(out.pointer)
+            $0.append(offsets.pointer); $0.append(bytes.pointer); $0.append(utf8.pointer); $0.append(Int64(text.utf8.count)); $0.append(mode) }
+        // pandas gives a missing value for a missing string.
+        return CuColumn(type: .bool, storage: .fixedWidth(out), validity: column.validity, count: rowCount)
     }
 
     /// The expression computed by the "pandas" kernels on the columns it reads, the result uploaded.
@@ -208,14 +237,29 @@ struct DeviceExpressionEvaluator {
         return CuColumn(type: .bool, storage: column.storage, validity: nil, count: rowCount)
     }
 
-    /// A string or categorical column `==` / `!=` a text, on the device; `nil` for other shapes.
+    /// A string or categorical column compared with a text, on the device (`==`, `!=`; and `<`,
+    /// `<=`, `>`, `>=` for strings, bytewise); `nil` for other shapes.
     private func compareText(_ op: BinaryOperation, _ lhs: ColumnExpression, _ rhs: ColumnExpression) throws -> CuColumn? {
-        guard op == .equal || op == .notEqual else { return nil }
-        let (columnSide, text): (ColumnExpression, String)
+        let (columnSide, text, swapped): (ColumnExpression, String, Bool)
         switch (lhs, rhs) {
-        case let (column, .literal(.string(value))): (columnSide, text) = (column, value)
-        case let (.literal(.string(value)), column): (columnSide, text) = (column, value)
+        case let (column, .literal(.string(value))): (columnSide, text, swapped) = (column, value, false)
+        case let (.literal(.string(value)), column): (columnSide, text, swapped) = (column, value, true)
         default: return nil
+        }
+        if op != .equal && op != .notEqual {
+            // `text < column` is `column > text`.
+            let orders: [BinaryOperation: Int32] = [.less: 0, .lessEqual: 1, .greater: 2, .greaterEqual: 3]
+            let mirror: [BinaryOperation: BinaryOperation] = [.less: .greater, .lessEqual: .greaterEqual, .greater: .less,
+                                                             .greaterEqual: .lessEqual]
+            guard let code = orders[swapped ? (mirror[op] ?? op) : op] else { return nil }
+            let column = try evaluate(columnSide)
+            guard case let .strings(offsets, bytes) = column.storage else { return nil }
+            let utf8 = try ops.upload(Array(text.utf8))
+            let out = try ops.array(rowCount, .bool)
+            try ops.launch("cudf_string_order", count: rowCount) { $0.append(Int64(rowCount)); $0.append(out.pointer)
+                $0.append(offsets.pointer); $0.append(bytes.pointer); $0.append(column.validity?.pointer ?? 0); $0.append(utf8.pointer)
+                $0.append(Int64(text.utf8.count)); $0.append(code) }
+            return CuColumn(type: .bool, storage: .fixedWidth(out), validity: nil, count: rowCount)
         }
         let column = try evaluate(columnSide)
         let out = try ops.array(rowCount, .bool)

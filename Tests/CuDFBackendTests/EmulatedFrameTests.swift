@@ -46,7 +46,15 @@ struct EmulatedFrameTests {
         .binary(.greater, .binary(.add, .binary(.multiply, .column("y"), .literal(.int(2))), .column("k")), .literal(.int(7))),
         .binary(.lessEqual, .column("f"), .column("x")),
         .column("b"),
-        .binary(.less, .column("g"), .literal(.string("b"))),   // a string order: on the host for now
+        .binary(.less, .column("g"), .literal(.string("b"))),
+        .binary(.lessEqual, .literal(.string("b")), .column("g")),
+        .binary(.greaterEqual, .column("g"), .literal(.string("ccc"))),
+        .binary(.greater, .column("c"), .literal(.string("bb"))),   // a categorical order: on the host for now
+        .string(.contains("b"), .column("g")),
+        .string(.startsWith("dd"), .column("g")),
+        .string(.endsWith("text"), .column("g")),
+        .binary(.greater, .string(.length, .column("g")), .literal(.int(2))),
+        .string(.contains("c"), .column("c")),                      // a categorical: on the host for now
     ]
 
     @Test("Filters (stream compaction) keep the rows pandas keeps, in order", arguments: predicates)
@@ -75,6 +83,9 @@ struct EmulatedFrameTests {
         .binary(.less, .column("t"), .literal(.timestamp(500_000_000_000_000, .ns, timeZone: nil))),
         .binary(.greaterEqual, .column("d"), .column("d")),
         .string(.upper, .column("g")),             // on the host for now
+        .string(.length, .column("g")),
+        .string(.contains("é"), .column("g")),
+        .string(.endsWith(""), .column("g")),
         .cast(.column("g"), .categorical),          // on the host for now
     ]
 

@@ -76,7 +76,7 @@ package enum FrameKernels {
                      "cudf_slot_flags", "cudf_leaders", "cudf_group_of_row", "cudf_fill_i64", "cudf_fill_f64", "cudf_agg_size",
                      "cudf_agg_count", "cudf_agg_sum_i64", "cudf_agg_sum_f64", "cudf_agg_min_i64", "cudf_agg_max_i64",
                      "cudf_agg_min_u64", "cudf_agg_max_u64", "cudf_agg_min_f64", "cudf_agg_max_f64", "cudf_agg_m2",
-                     "cudf_codes_equal", "cudf_merge_m2", "cudf_keep_chosen", "cudf_keep_single", "cudf_clear_at",
+                     "cudf_codes_equal", "cudf_string_order", "cudf_string_match", "cudf_string_length", "cudf_merge_m2", "cudf_keep_chosen", "cudf_keep_single", "cudf_clear_at",
                      "cudf_coalesce_index"]
         names += widths.map { "cudf_take_\($0.bytes)" }
         names += integers.map { "cudf_hash_\($0.name)" }
@@ -185,6 +185,46 @@ package enum FrameKernels {
                 if (!cudf_valid(w, i)) { out[i] = nullValue; continue; }
                 const bool same = cudf_bytes_equal(bytes + offsets[i], offsets[i + 1] - offsets[i], text, length);
                 out[i] = (same == (equal != 0)) ? 1 : 0;
+            }
+        }
+        // String ordering against a text, bytewise (code-point order): op 0 <, 1 <=, 2 >, 3 >=; nulls false.
+        extern "C" __global__ void cudf_string_order(i64 n, u8* out, const i64* offsets, const u8* bytes, const u64* w,
+                                                     const u8* text, i64 length, int op) {
+            CUDF_LOOP(i, n) {
+                if (!cudf_valid(w, i)) { out[i] = 0; continue; }
+                const u8* a = bytes + offsets[i];
+                const i64 na = offsets[i + 1] - offsets[i];
+                int order = 0;
+                for (i64 k = 0; k < na && k < length; ++k) {
+                    if (a[k] != text[k]) { order = a[k] < text[k] ? -1 : 1; break; }
+                }
+                if (order == 0) order = na < length ? -1 : (na > length ? 1 : 0);
+                out[i] = (op == 0 ? order < 0 : op == 1 ? order <= 0 : op == 2 ? order > 0 : order >= 0) ? 1 : 0;
+            }
+        }
+        // .str.contains (mode 0), .startswith (1), .endswith (2) of a text; the column's bitmap keeps nulls.
+        extern "C" __global__ void cudf_string_match(i64 n, u8* out, const i64* offsets, const u8* bytes, const u8* text, i64 length,
+                                                     int mode) {
+            CUDF_LOOP(i, n) {
+                const u8* a = bytes + offsets[i];
+                const i64 na = offsets[i + 1] - offsets[i];
+                bool found = false;
+                if (mode == 1) {
+                    found = na >= length && cudf_bytes_equal(a, length, text, length);
+                } else if (mode == 2) {
+                    found = na >= length && cudf_bytes_equal(a + na - length, length, text, length);
+                } else {
+                    for (i64 start = 0; start + length <= na && !found; ++start) found = cudf_bytes_equal(a + start, length, text, length);
+                }
+                out[i] = found ? 1 : 0;
+            }
+        }
+        // .str.len: Unicode scalars (UTF-8 bytes that are not continuation bytes).
+        extern "C" __global__ void cudf_string_length(i64 n, i64* out, const i64* offsets, const u8* bytes) {
+            CUDF_LOOP(i, n) {
+                i64 c = 0;
+                for (i64 k = offsets[i]; k < offsets[i + 1]; ++k) c += (bytes[k] & 0xC0) != 0x80;
+                out[i] = c;
             }
         }
         // The same for dictionary codes against one code (-1 when the text is no category).
