@@ -63,6 +63,7 @@ struct DeviceExpressionEvaluator {
         case .lower, .upper: return nil
         }
         let column = try evaluate(operand)
+        if case .dictionary = column.storage { return try perCategory(column, .string(function, .column("__category"))) }
         guard case let .strings(offsets, bytes) = column.storage else { return nil }
         if mode < 0 {
             let out = try ops.array(rowCount, .int64)
@@ -76,6 +77,31 @@ struct DeviceExpressionEvaluator {
             $0.append(offsets.pointer); $0.append(bytes.pointer); $0.append(utf8.pointer); $0.append(Int64(text.utf8.count)); $0.append(mode) }
         // pandas gives a missing value for a missing string.
         return CuColumn(type: .bool, storage: .fixedWidth(out), validity: column.validity, count: rowCount)
+    }
+
+    /// A categorical column's `expression` (over its categories, called `__category`), computed
+    /// once per category by the "pandas" kernels and spread to the rows by their codes on the
+    /// device; the column's bitmap keeps its nulls. `nil` unless the result is boolean or `int64`.
+    private func perCategory(_ column: CuColumn, _ expression: ColumnExpression) throws -> CuColumn? {
+        guard case let .dictionary(codes, categories) = column.storage else { return nil }
+        let categoryColumn = Column(unchecked: .string, storage: .strings(categories), validity: nil, count: categories.count)
+        let host = DataFrame(unchecked: [Series(name: "__category", column: categoryColumn)], rowCount: categories.count)
+        let values = try host.evaluate(expression)
+        guard values.validity == nil, let array = values.values, array.count == categories.count,
+              values.type == .bool || values.type == .int64 else { return nil }
+        let table = try CuArray(array, on: frame.device)
+        ops.stream.hold(table.buffer)
+        let width = array.dtype.itemSize
+        let out = try ops.array(rowCount, array.dtype)
+        try ops.launch("cudf_take_by_code_\(width)", count: rowCount) { $0.append(Int64(rowCount)); $0.append(out.pointer)
+            $0.append(table.pointer); $0.append(codes.pointer); $0.append(Int64(categories.count)) }
+        return CuColumn(type: values.type, storage: .fixedWidth(out), validity: column.validity, count: rowCount)
+    }
+
+    /// A boolean column with its null rows as false and no bitmap (comparisons' null rule).
+    private func nullsAsFalse(_ column: CuColumn?) throws -> CuColumn? {
+        guard let column else { return nil }
+        return try flags(column)
     }
 
     /// The expression computed by the "pandas" kernels on the columns it reads, the result uploaded.
@@ -205,6 +231,11 @@ struct DeviceExpressionEvaluator {
                                                              .greaterEqual: .lessEqual]
             guard let code = orders[swapped ? (mirror[op] ?? op) : op] else { return nil }
             let column = try evaluate(columnSide)
+            if case .dictionary = column.storage {
+                let compared = try perCategory(column, .binary(op, swapped ? .literal(.string(text)) : .column("__category"),
+                                                                swapped ? .column("__category") : .literal(.string(text))))
+                return try nullsAsFalse(compared)
+            }
             guard case let .strings(offsets, bytes) = column.storage else { return nil }
             let utf8 = try ops.upload(Array(text.utf8))
             let out = try ops.array(rowCount, .bool)

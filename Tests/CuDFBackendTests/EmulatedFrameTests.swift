@@ -49,12 +49,13 @@ struct EmulatedFrameTests {
         .binary(.less, .column("g"), .literal(.string("b"))),
         .binary(.lessEqual, .literal(.string("b")), .column("g")),
         .binary(.greaterEqual, .column("g"), .literal(.string("ccc"))),
-        .binary(.greater, .column("c"), .literal(.string("bb"))),   // a categorical order: on the host for now
+        .binary(.greater, .column("c"), .literal(.string("bb"))),
+        .binary(.lessEqual, .literal(.string("bb")), .column("c")),
         .string(.contains("b"), .column("g")),
         .string(.startsWith("dd"), .column("g")),
         .string(.endsWith("text"), .column("g")),
         .binary(.greater, .string(.length, .column("g")), .literal(.int(2))),
-        .string(.contains("c"), .column("c")),                      // a categorical: on the host for now
+        .string(.contains("c"), .column("c")),
     ]
 
     @Test("Filters (stream compaction) keep the rows pandas keeps, in order", arguments: predicates)
@@ -86,6 +87,9 @@ struct EmulatedFrameTests {
         .string(.length, .column("g")),
         .string(.contains("é"), .column("g")),
         .string(.endsWith(""), .column("g")),
+        .string(.length, .column("c")),
+        .string(.startsWith("a"), .column("c")),
+        .binary(.less, .column("c"), .literal(.string("ccc"))),
         .cast(.column("g"), .categorical),          // on the host for now
     ]
 

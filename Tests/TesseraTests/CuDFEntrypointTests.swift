@@ -107,3 +107,22 @@ struct CuDFEmulatedTests {
         try CuDFBenchmarks(label: Self.label).run(quick: true)
     }
 }
+
+/// The "cudf" backend on a real GPU (skips, saying why, without one): the self-test's checks
+/// through the built-in label.
+@Suite("The \"cudf\" backend on a GPU", .serialized,
+       .enabled(if: testGPU != nil, "no usable CUDA GPU here (driver, device or NVRTC missing); run tessera-gpu-selftest on a GPU machine"))
+struct CuDFGPUTests {
+    @Test("Every cudf check passes on the GPU against pandas")
+    func checks() throws {
+        var failures: [String] = []
+        for (name, check) in CuDFChecks(label: "cudf", rows: 100_000).all {
+            do {
+                if let problem = try check() { failures.append("\(name): \(problem)") }
+            } catch {
+                failures.append("\(name): threw \(error)")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+}

@@ -76,7 +76,7 @@ package enum FrameKernels {
                      "cudf_slot_flags", "cudf_leaders", "cudf_group_of_row", "cudf_fill_i64", "cudf_fill_f64", "cudf_agg_size",
                      "cudf_agg_count", "cudf_agg_sum_i64", "cudf_agg_sum_f64", "cudf_agg_min_i64", "cudf_agg_max_i64",
                      "cudf_agg_min_u64", "cudf_agg_max_u64", "cudf_agg_min_f64", "cudf_agg_max_f64", "cudf_agg_m2",
-                     "cudf_codes_equal", "cudf_string_order", "cudf_string_match", "cudf_string_length", "cudf_merge_m2", "cudf_keep_chosen", "cudf_keep_single", "cudf_clear_at",
+                     "cudf_codes_equal", "cudf_string_order", "cudf_string_match", "cudf_string_length", "cudf_take_by_code_1", "cudf_take_by_code_8", "cudf_merge_m2", "cudf_keep_chosen", "cudf_keep_single", "cudf_clear_at",
                      "cudf_coalesce_index"]
         names += widths.map { "cudf_take_\($0.bytes)" }
         names += integers.map { "cudf_hash_\($0.name)" }
@@ -226,6 +226,14 @@ package enum FrameKernels {
                 for (i64 k = offsets[i]; k < offsets[i + 1]; ++k) c += (bytes[k] & 0xC0) != 0x80;
                 out[i] = c;
             }
+        }
+        // A per-category value for each row (categoricals: a string function or comparison evaluated
+        // once per category); a code outside the categories gives 0.
+        extern "C" __global__ void cudf_take_by_code_1(i64 n, u8* out, const u8* perCategory, const int* codes, i64 categories) {
+            CUDF_LOOP(i, n) { const int c = codes[i]; out[i] = c >= 0 && c < categories ? perCategory[c] : 0; }
+        }
+        extern "C" __global__ void cudf_take_by_code_8(i64 n, u64* out, const u64* perCategory, const int* codes, i64 categories) {
+            CUDF_LOOP(i, n) { const int c = codes[i]; out[i] = c >= 0 && c < categories ? perCategory[c] : 0ULL; }
         }
         // The same for dictionary codes against one code (-1 when the text is no category).
         extern "C" __global__ void cudf_codes_equal(i64 n, u8* out, const int* codes, const u64* w, int code, u8 equal, u8 nullValue) {
