@@ -43,6 +43,9 @@ struct DeviceExpressionEvaluator {
                 return try fillNumeric(try evaluate(operand), value: value, fill: fill,
                                        target: try expression.resultType(in: frame.schema))
             }
+            if case let .string(text) = value, type.isTextual, let filled = try fillText(try evaluate(operand), text) {
+                return filled
+            }
             return try onHost(expression)
         case let .string(function, operand):
             return try stringFunction(function, operand) ?? onHost(expression)
@@ -60,7 +63,7 @@ struct DeviceExpressionEvaluator {
         case let .startsWith(pattern): (mode, text) = (1, pattern)
         case let .endsWith(pattern): (mode, text) = (2, pattern)
         case .length: (mode, text) = (-1, "")
-        case .lower, .upper: return nil
+        case .lower, .upper: return try asciiCase(function == .upper, operand)
         }
         let column = try evaluate(operand)
         if case .dictionary = column.storage { return try perCategory(column, .string(function, .column("__category"))) }
@@ -77,6 +80,67 @@ struct DeviceExpressionEvaluator {
             $0.append(offsets.pointer); $0.append(bytes.pointer); $0.append(utf8.pointer); $0.append(Int64(text.utf8.count)); $0.append(mode) }
         // pandas gives a missing value for a missing string.
         return CuColumn(type: .bool, storage: .fixedWidth(out), validity: column.validity, count: rowCount)
+    }
+
+    /// Two string columns compared row by row on the device; `nil` unless both are strings.
+    private func compareColumns(_ op: BinaryOperation, _ lhs: ColumnExpression, _ rhs: ColumnExpression) throws -> CuColumn? {
+        let codes: [BinaryOperation: Int32] = [.less: 0, .lessEqual: 1, .greater: 2, .greaterEqual: 3, .equal: 4, .notEqual: 5]
+        guard let code = codes[op] else { return nil }
+        let left = try evaluate(lhs), right = try evaluate(rhs)
+        guard case let .strings(ao, ab) = left.storage, case let .strings(bo, bb) = right.storage,
+              left.count == rowCount, right.count == rowCount else { return nil }
+        let out = try ops.array(rowCount, .bool)
+        try ops.launch("cudf_string_compare", count: rowCount) { $0.append(Int64(rowCount)); $0.append(out.pointer)
+            $0.append(ao.pointer); $0.append(ab.pointer); $0.append(left.validity?.pointer ?? 0)
+            $0.append(bo.pointer); $0.append(bb.pointer); $0.append(right.validity?.pointer ?? 0); $0.append(code) }
+        return CuColumn(type: .bool, storage: .fixedWidth(out), validity: nil, count: rowCount)
+    }
+
+    /// `.str.upper` / `.str.lower` of a string column whose bytes are all ASCII (then Unicode case
+    /// mapping is ASCII's, byte for byte, and the offsets stay); `nil` otherwise.
+    private func asciiCase(_ upper: Bool, _ operand: ColumnExpression) throws -> CuColumn? {
+        let column = try evaluate(operand)
+        guard case let .strings(offsets, bytes) = column.storage else { return nil }
+        let count = bytes.count
+        let flag = try ops.zeroed(1, .uint64)
+        try ops.launch("cudf_any_non_ascii", count: count) { $0.append(Int64(count)); $0.append(flag.pointer); $0.append(bytes.pointer) }
+        guard try ops.download(flag, count: 1, as: UInt64.self)[0] == 0 else { return nil }
+        let out = try ops.array(count, .uint8)
+        try ops.launch("cudf_ascii_case", count: count) { $0.append(Int64(count)); $0.append(out.pointer); $0.append(bytes.pointer)
+            $0.append(UInt8(upper ? 1 : 0)) }
+        return CuColumn(type: .string, storage: .strings(offsets: offsets, bytes: out), validity: column.validity, count: rowCount)
+    }
+
+    /// Missing strings replaced by a text: lengths, a scan, then the bytes; a categorical's
+    /// missing codes replaced by the text's code when it is a category. `nil` otherwise.
+    private func fillText(_ column: CuColumn, _ text: String) throws -> CuColumn? {
+        guard let validity = column.validity else { return column }
+        switch column.storage {
+        case let .strings(offsets, bytes):
+            let n = rowCount
+            let utf8 = Array(text.utf8)
+            let lengths = try ops.array(n, .int64)
+            try ops.launch("cudf_fill_lengths", count: n) { $0.append(Int64(n)); $0.append(lengths.pointer); $0.append(offsets.pointer)
+                $0.append(validity.pointer); $0.append(Int64(utf8.count)) }
+            let (starts, total) = try ops.exclusiveScan(lengths, count: n)
+            let newOffsets = try ops.array(n + 1, .int64)
+            try ops.device.copy(n * 8, from: starts.buffer, to: newOffsets.buffer, stream: ops.stream)
+            try ops.store(Int64(total), into: newOffsets, at: n)
+            let textBytes = try ops.upload(utf8)
+            let out = try ops.array(total, .uint8)
+            try ops.launch("cudf_fill_bytes", count: n) { $0.append(Int64(n)); $0.append(out.pointer); $0.append(newOffsets.pointer)
+                $0.append(bytes.pointer); $0.append(offsets.pointer); $0.append(validity.pointer); $0.append(textBytes.pointer)
+                $0.append(Int64(utf8.count)) }
+            return CuColumn(type: .string, storage: .strings(offsets: newOffsets, bytes: out), validity: nil, count: n)
+        case let .dictionary(codes, categories):
+            guard let code = (0..<categories.count).first(where: { categories[$0] == text }) else { return nil }
+            let missing = try ops.isNull(column)
+            let filled = try ops.evaluate(.select(.input(1, .bool), .constant(.int(Int64(code)), .int32), .input(0, .int32)),
+                                          [codes, missing.reinterpreted(as: .bool)], count: rowCount)
+            return CuColumn(type: .categorical, storage: .dictionary(codes: filled, categories: categories), validity: nil, count: rowCount)
+        case .fixedWidth:
+            return nil
+        }
     }
 
     /// A categorical column's `expression` (over its categories, called `__category`), computed
@@ -222,7 +286,7 @@ struct DeviceExpressionEvaluator {
         switch (lhs, rhs) {
         case let (column, .literal(.string(value))): (columnSide, text, swapped) = (column, value, false)
         case let (.literal(.string(value)), column): (columnSide, text, swapped) = (column, value, true)
-        default: return nil
+        default: return try compareColumns(op, lhs, rhs)
         }
         if op != .equal && op != .notEqual {
             // `text < column` is `column > text`.

@@ -56,6 +56,8 @@ struct EmulatedFrameTests {
         .string(.endsWith("text"), .column("g")),
         .binary(.greater, .string(.length, .column("g")), .literal(.int(2))),
         .string(.contains("c"), .column("c")),
+        .binary(.notEqual, .column("g"), .string(.lower, .column("g"))),
+        .binary(.less, .fillNull(.column("g"), .string("m")), .column("g")),
     ]
 
     @Test("Filters (stream compaction) keep the rows pandas keeps, in order", arguments: predicates)
@@ -88,6 +90,9 @@ struct EmulatedFrameTests {
         .string(.contains("é"), .column("g")),
         .string(.endsWith(""), .column("g")),
         .string(.length, .column("c")),
+        .fillNull(.column("g"), .string("none")),
+        .fillNull(.column("c"), .string("bb")),
+        .fillNull(.column("c"), .string("not a category")),
         .string(.startsWith("a"), .column("c")),
         .binary(.less, .column("c"), .literal(.string("ccc"))),
         .cast(.column("g"), .categorical),          // on the host for now
@@ -98,6 +103,20 @@ struct EmulatedFrameTests {
         let expected = try host.assigning("z", host.evaluate(expression).broadcast(to: host.rowCount))
         let actual = try #require(device.assigning("z", expression) as? CuDataFrame).download()
         expectSameFrame(actual, expected, "\(expression)")
+    }
+
+    @Test("ASCII upper and lower run on the device; other text on the host, alike")
+    func caseMapping() throws {
+        let ascii = try DataFrame(["s": ["Hello", nil, "WORLD", "mixed Case 1", ""]])
+        let unicode = try DataFrame(["s": ["straße", "ÉTÉ", nil]])
+        for frame in [ascii, unicode] {
+            let onDevice = try CuDataFrame(frame, on: device.device)
+            for function in [ColumnExpression.StringFunction.upper, .lower] {
+                let expression = ColumnExpression.string(function, .column("s"))
+                expectSameFrame(try #require(onDevice.assigning("t", expression) as? CuDataFrame).download(),
+                                try frame.assigning("t", frame.evaluate(expression)), "\(function) of \(frame["s"].strings)")
+            }
+        }
     }
 
     @Test("head, tail, select, concatenation and dropna match pandas")

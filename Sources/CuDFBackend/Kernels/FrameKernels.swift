@@ -76,7 +76,8 @@ package enum FrameKernels {
                      "cudf_slot_flags", "cudf_leaders", "cudf_group_of_row", "cudf_fill_i64", "cudf_fill_f64", "cudf_agg_size",
                      "cudf_agg_count", "cudf_agg_sum_i64", "cudf_agg_sum_f64", "cudf_agg_min_i64", "cudf_agg_max_i64",
                      "cudf_agg_min_u64", "cudf_agg_max_u64", "cudf_agg_min_f64", "cudf_agg_max_f64", "cudf_agg_m2",
-                     "cudf_codes_equal", "cudf_string_order", "cudf_string_match", "cudf_string_length", "cudf_take_by_code_1", "cudf_take_by_code_8", "cudf_merge_m2", "cudf_keep_chosen", "cudf_keep_single", "cudf_clear_at",
+                     "cudf_codes_equal", "cudf_string_order", "cudf_string_match", "cudf_string_length", "cudf_take_by_code_1", "cudf_take_by_code_8", "cudf_string_compare",
+                     "cudf_any_non_ascii", "cudf_ascii_case", "cudf_fill_lengths", "cudf_fill_bytes", "cudf_merge_m2", "cudf_keep_chosen", "cudf_keep_single", "cudf_clear_at",
                      "cudf_coalesce_index"]
         names += widths.map { "cudf_take_\($0.bytes)" }
         names += integers.map { "cudf_hash_\($0.name)" }
@@ -225,6 +226,50 @@ package enum FrameKernels {
                 i64 c = 0;
                 for (i64 k = offsets[i]; k < offsets[i + 1]; ++k) c += (bytes[k] & 0xC0) != 0x80;
                 out[i] = c;
+            }
+        }
+        // Two string columns compared row by row, bytewise: op 0 <, 1 <=, 2 >, 3 >=, 4 ==, 5 !=; a null
+        // on either side gives false (true for !=).
+        extern "C" __global__ void cudf_string_compare(i64 n, u8* out, const i64* ao, const u8* ab, const u64* aw, const i64* bo,
+                                                       const u8* bb, const u64* bw, int op) {
+            CUDF_LOOP(i, n) {
+                if (!cudf_valid(aw, i) || !cudf_valid(bw, i)) { out[i] = op == 5 ? 1 : 0; continue; }
+                const u8* a = ab + ao[i];
+                const u8* b = bb + bo[i];
+                const i64 na = ao[i + 1] - ao[i], nb = bo[i + 1] - bo[i];
+                int order = 0;
+                for (i64 k = 0; k < na && k < nb; ++k) {
+                    if (a[k] != b[k]) { order = a[k] < b[k] ? -1 : 1; break; }
+                }
+                if (order == 0) order = na < nb ? -1 : (na > nb ? 1 : 0);
+                const bool r = op == 0 ? order < 0 : op == 1 ? order <= 0 : op == 2 ? order > 0 : op == 3 ? order >= 0
+                    : op == 4 ? order == 0 : order != 0;
+                out[i] = r ? 1 : 0;
+            }
+        }
+        // Whether any byte is not ASCII (flag[0] becomes 1), and ASCII case mapping byte by byte.
+        extern "C" __global__ void cudf_any_non_ascii(i64 n, u64* flag, const u8* bytes) {
+            CUDF_LOOP(i, n) if (bytes[i] >= 0x80) atomicMax(&flag[0], 1ULL);
+        }
+        extern "C" __global__ void cudf_ascii_case(i64 n, u8* out, const u8* in, u8 upper) {
+            CUDF_LOOP(i, n) {
+                const u8 c = in[i];
+                out[i] = upper ? ((c >= 'a' && c <= 'z') ? (u8)(c - 32) : c) : ((c >= 'A' && c <= 'Z') ? (u8)(c + 32) : c);
+            }
+        }
+        // fillna of strings: each row's length with the text in its null rows, then the bytes.
+        extern "C" __global__ void cudf_fill_lengths(i64 n, i64* lengths, const i64* offsets, const u64* w, i64 textLength) {
+            CUDF_LOOP(i, n) lengths[i] = cudf_valid(w, i) ? offsets[i + 1] - offsets[i] : textLength;
+        }
+        extern "C" __global__ void cudf_fill_bytes(i64 n, u8* out, const i64* outOffsets, const u8* in, const i64* offsets, const u64* w,
+                                                   const u8* text, i64 textLength) {
+            CUDF_LOOP(i, n) {
+                const i64 o = outOffsets[i];
+                if (cudf_valid(w, i)) {
+                    for (i64 k = offsets[i]; k < offsets[i + 1]; ++k) out[o + k - offsets[i]] = in[k];
+                } else {
+                    for (i64 k = 0; k < textLength; ++k) out[o + k] = text[k];
+                }
             }
         }
         // A per-category value for each row (categoricals: a string function or comparison evaluated
