@@ -70,6 +70,12 @@ extension FrameOps {
         }
     }
 
+    /// A numeric column converted to `type` (itself when it already is); nulls kept.
+    func converted(_ column: CuColumn, to type: ColumnType) throws -> CuColumn {
+        guard column.type != type, let values = column.values, let dtype = type.numericDType else { return column }
+        return CuColumn(type: type, storage: .fixedWidth(try converted(values, to: dtype)), validity: column.validity, count: column.count)
+    }
+
     /// `values` converted to `dtype` by a "cupy" elementwise kernel (itself when it already is).
     func converted(_ values: CuArray, to dtype: DType) throws -> CuArray {
         if values.dtype == dtype { return values }

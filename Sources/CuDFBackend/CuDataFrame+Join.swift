@@ -14,20 +14,25 @@ extension CuDataFrame {
     /// compare-and-swap), each probe row counts its matches, a scan gives its output position,
     /// and a second probe writes the row pairs; an outer join then appends the build rows no
     /// probe matched; every column is one gather. Keys of different types or categoricals run
-    /// on the host for now.
+    /// on the host for now; numeric keys of two dtypes are converted to their common dtype first.
     ///
     /// - Throws: as ``JoinLayout/init(left:right:spec:)`` for bad keys.
     public func merge(_ right: CuDataFrame, spec: JoinSpec) throws -> CuDataFrame {
         let layout = try JoinLayout(left: schema, right: right.schema, spec: spec)
-        let leftKeys = try spec.leftOn.map { try column($0) }
-        let rightKeys = try spec.rightOn.map { try right.column($0) }
-        let onDevice = right.device === device
-            && zip(leftKeys, rightKeys).allSatisfy { $0.type == $1.type && $0.type != .categorical }
+        let leftColumns = try spec.leftOn.map { try column($0) }
+        let rightColumns = try spec.rightOn.map { try right.column($0) }
+        // Key pairs of one type, or of two numeric types (both converted to the common one).
+        let onDevice = right.device === device && zip(zip(leftColumns, rightColumns), layout.keyTypes).allSatisfy { pair, type in
+            (pair.0.type == pair.1.type && type == pair.0.type && type != .categorical)
+                || (type.isNumeric && pair.0.type.isNumeric && pair.1.type.isNumeric)
+        }
         guard onDevice else {
             let other = try right.download()
             return try onHost { try $0.merge(other, spec: spec) }
         }
         return try perform { ops in
+            let leftKeys = try zip(leftColumns, layout.keyTypes).map { try ops.converted($0, to: $1) }
+            let rightKeys = try zip(rightColumns, layout.keyTypes).map { try ops.converted($0, to: $1) }
             let nl = rowCount
             let mirrored = spec.how == .right
             let (probeKeys, buildKeys) = mirrored ? (rightKeys, leftKeys) : (leftKeys, rightKeys)

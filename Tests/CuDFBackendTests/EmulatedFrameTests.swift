@@ -224,6 +224,15 @@ struct EmulatedFrameTests {
         ([SortKey(column: "c", ascending: false)], .first),
     ]
 
+    @Test("Merges on keys of two numeric dtypes (converted to the common one on the device)",
+          arguments: [(["y"], ["k"], JoinKind.inner), (["y"], ["k"], .left), (["k"], ["u"], .outer), (["f"], ["x"], .right)])
+    func mixedKeyMerge(_ leftOn: [String], _ rightOn: [String], _ how: JoinKind) throws {
+        let right = try TestFrames.mixed(rows: 300, seed: 7, keys: 9)
+        let spec = JoinSpec(leftOn: leftOn, rightOn: rightOn, how: how)
+        expectSameFrame(try device.merge(CuDataFrame(right, on: device.device), spec: spec).download(), try host.merge(right, spec: spec),
+                        "merge \(leftOn) with \(rightOn) \(how)")
+    }
+
     @Test("Sorts (radix sort on the device) give pandas' stable order, nulls and NaN placed", arguments: sorts)
     func sort(_ keys: [SortKey], _ nulls: NullPlacement) throws {
         let expected = try host.sorted(by: keys, nulls: nulls)
