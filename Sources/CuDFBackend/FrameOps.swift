@@ -31,6 +31,8 @@ struct FrameOps {
         guard count > 0 else { return [] }
         return try [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             try device.download(array.buffer, into: UnsafeMutableRawBufferPointer(buffer), stream: stream)
+            // The copy is queued on the stream: wait for it before the host reads the values.
+            try device.driver.synchronize(stream.handle)
             initialized = count
         }
     }
