@@ -20,7 +20,7 @@ let package = Package(
         .target(
             name: "Tessera",
             dependencies: ["Backends", "TaskGraph", "NumPyBackend", "PandasBackend", "FileFormats", "CTesseraBackendABI",
-                           "CUDARuntime", "CuPyBackend"],
+                           "CUDARuntime", "CuPyBackend", "CuDFBackend"],
             swiftSettings: strict
         ),
 
@@ -35,6 +35,9 @@ let package = Package(
         .systemLibrary(name: "CCUDA", path: "Sources/CCUDA"),
         .target(name: "CUDARuntime", dependencies: ["Backends", "CCUDA"], swiftSettings: strict),
         .target(name: "CuPyBackend", dependencies: ["Backends", "CCUDA", "CUDARuntime", "NumPyBackend"], swiftSettings: strict),
+        /// GPU dataframes: `CuDataFrame` and its kernels (docs/cudf.md).
+        .target(name: "CuDFBackend", dependencies: ["Backends", "CCUDA", "CUDARuntime", "CuPyBackend", "NumPyBackend", "PandasBackend"],
+                swiftSettings: strict),
         /// The C ABI a backend built as its own shared library exports (see docs/writing-a-backend.md).
         .target(name: "CTesseraBackendABI"),
 
@@ -47,10 +50,10 @@ let package = Package(
         .executableTarget(name: "tessera-bench", dependencies: ["Tessera"], path: "Benchmarks", swiftSettings: strict),
         /// Checks every GPU operation against the CPU backend, and times it (docs/gpu.md); built with
         /// --static-swift-stdlib to run on a GPU machine without a Swift toolchain.
-        .executableTarget(name: "tessera-gpu-selftest", dependencies: ["GPUSelfTestKit", "Tessera", "CUDARuntime", "CuPyBackend", "Backends"],
+        .executableTarget(name: "tessera-gpu-selftest", dependencies: ["GPUSelfTestKit", "Tessera", "CUDARuntime", "CuPyBackend", "CuDFBackend", "Backends"],
                           path: "Sources/GPUSelfTest", swiftSettings: strict),
         /// The self-test's checks and benchmarks, a library so the tests can run them on the CPU emulator.
-        .target(name: "GPUSelfTestKit", dependencies: ["Tessera", "CuPyBackend", "CUDARuntime", "NumPyBackend", "Backends"],
+        .target(name: "GPUSelfTestKit", dependencies: ["Tessera", "CuPyBackend", "CuDFBackend", "CUDARuntime", "NumPyBackend", "Backends"],
                 swiftSettings: strict),
 
         // MARK: - Tests
@@ -70,6 +73,10 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "CuPyBackendTests",
                     dependencies: ["CuPyBackend", "CUDARuntime", "NumPyBackend", "Backends", "CUDATestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "CuDFBackendTests",
+                    dependencies: ["CuDFBackend", "CuPyBackend", "CUDARuntime", "PandasBackend", "NumPyBackend", "Backends",
+                                   "CUDATestSupport", "TesseraTestSupport"],
                     swiftSettings: strict),
         .testTarget(
             name: "TesseraTests",

@@ -40,6 +40,8 @@ if arguments.contains("--info") { exit(0) }
 if arguments.contains("--bench") {
     do {
         try GPUBenchmarks(entrypoint: entrypoint).run(quick: arguments.contains("--quick"))
+        ChunkedDataFrame.backends.register(try CuDFEntrypoint(device: entrypoint.device), as: "cudf")
+        try CuDFBenchmarks(label: "cudf").run(quick: arguments.contains("--quick"))
         exit(0)
     } catch {
         print("FAIL: benchmark: \(error)")

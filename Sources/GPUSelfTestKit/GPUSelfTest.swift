@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Backends
 import CUDARuntime
+import CuDFBackend
 import CuPyBackend
 import Foundation
 import NumPyBackend
@@ -37,7 +38,8 @@ public struct GPUSelfTest {
             let (paths, _) = try configuredPaths()
             let nvrtc = try NVRTC(paths: paths)
             var failed = 0
-            for source in KernelCatalog.all {
+            let sources = KernelCatalog.all + CuDFKernelCatalog.all
+            for source in sources {
                 do {
                     _ = try nvrtc.compile(source, to: .cubin, architecture: .hopper)
                 } catch {
@@ -45,7 +47,7 @@ public struct GPUSelfTest {
                     print("FAIL compile \(source.name): \(error)")
                 }
             }
-            print("\(failed == 0 ? "PASS" : "FAIL") compiled \(KernelCatalog.all.count - failed) of \(KernelCatalog.all.count) modules "
+            print("\(failed == 0 ? "PASS" : "FAIL") compiled \(sources.count - failed) of \(sources.count) modules "
                 + "with NVRTC \(nvrtc.version.major).\(nvrtc.version.minor)")
             return failed == 0 ? 0 : 1
         } catch {
@@ -75,6 +77,14 @@ public struct GPUSelfTest {
         }
         let checks = GPUChecks(label: label, device: entrypoint.device, paths: paths)
         for (name, body) in checks.all { check(name, body) }
+        // The "cudf" backend on the same device.
+        let frameLabel = label == "cupy" ? "cudf" : label + "-cudf"
+        do {
+            ChunkedDataFrame.backends.register(try CuDFEntrypoint(device: entrypoint.device, label: frameLabel), as: frameLabel)
+            for (name, body) in CuDFChecks(label: frameLabel).all { check(name, body) }
+        } catch {
+            check("cudf backend") { "could not be made: \(error)" }
+        }
         let stats = entrypoint.device.memoryPool.statistics
         let kernels = entrypoint.device.kernelStatistics
         print("memory pool: \(stats.driverAllocations) driver allocations, \(stats.cacheHits) reuses, peak \(stats.peakBytesInUse >> 20) MiB; "

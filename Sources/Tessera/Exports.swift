@@ -5,3 +5,4 @@
 @_exported import TaskGraph
 @_exported import CUDARuntime
 @_exported import CuPyBackend
+@_exported import CuDFBackend

@@ -135,6 +135,16 @@ enum CUDAEmulationHeader {
     inline float __fadd_rn(float a, float b) { return a + b; }
     inline float __fmul_rn(float a, float b) { return a * b; }
     using std::isfinite;
+    // Atomics: blocks run one at a time and threads switch only at barriers, so a plain
+    // read-modify-write is atomic here.
+    inline unsigned long long atomicCAS(unsigned long long* a, unsigned long long expected, unsigned long long value) {
+        const unsigned long long old = *a; if (old == expected) *a = value; return old;
+    }
+    template <typename T> inline T atomicAdd(T* a, T value) { const T old = *a; *a = old + value; return old; }
+    template <typename T> inline T atomicMin(T* a, T value) { const T old = *a; if (value < old) *a = value; return old; }
+    template <typename T> inline T atomicMax(T* a, T value) { const T old = *a; if (value > old) *a = value; return old; }
+    inline long long __double_as_longlong(double v) { long long r; memcpy(&r, &v, 8); return r; }
+    inline int __float_as_int(float v) { int r; memcpy(&r, &v, 4); return r; }
 
     """#
 }

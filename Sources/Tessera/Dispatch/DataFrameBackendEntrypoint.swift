@@ -112,14 +112,3 @@ struct PandasEntrypoint: DataFrameBackendEntrypoint {
         ChunkedDataFrame.fromSource(try ORCFrameSource(paths: paths, columns: columns, filters: filters, options: options), meta: meta)
     }
 }
-
-/// The "cudf" label: GPU dataframes, unavailable until the GPU dataframe backend lands.
-enum CuDFEntrypoint {
-    /// Throws ``BackendError/unavailable(backend:reason:)`` with the reason.
-    static func load() throws -> any DataFrameBackendEntrypoint {
-        let reason = DynamicLibrary.canOpen("libcuda.so.1")
-            ? "this build of Tessera does not include the GPU dataframe kernels yet; use \"pandas\""
-            : "no CUDA driver (libcuda.so.1) was found; install the NVIDIA driver on a machine with a GPU, or use \"pandas\""
-        throw BackendError.unavailable(backend: "cudf", reason: reason)
-    }
-}
