@@ -20,7 +20,7 @@ let package = Package(
         .target(
             name: "Tessera",
             dependencies: ["Backends", "TaskGraph", "NumPyBackend", "PandasBackend", "FileFormats", "CTesseraBackendABI",
-                           "CUDARuntime", "CuPyBackend"],
+                           "CUDARuntime", "CuPyBackend", "MPIRuntime"],
             swiftSettings: strict
         ),
 
@@ -35,6 +35,10 @@ let package = Package(
         .systemLibrary(name: "CCUDA", path: "Sources/CCUDA"),
         .target(name: "CUDARuntime", dependencies: ["Backends", "CCUDA"], swiftSettings: strict),
         .target(name: "CuPyBackend", dependencies: ["Backends", "CCUDA", "CUDARuntime", "NumPyBackend"], swiftSettings: strict),
+        /// The MPI entry points as a hand-written header, one typedef set per ABI family (Open MPI, MPICH);
+        /// nothing linked, libmpi is opened with dlopen at run time (docs/distributed.md).
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI"),
+        .target(name: "MPIRuntime", dependencies: ["Backends", "CMPI"], swiftSettings: strict),
         /// The C ABI a backend built as its own shared library exports (see docs/writing-a-backend.md).
         .target(name: "CTesseraBackendABI"),
 

@@ -10,13 +10,21 @@ public struct GraphTask: Sendable {
     public let label: String
     /// Computes the result from the dependencies' results.
     public let run: @Sendable ([any Sendable]) throws -> any Sendable
+    /// For each dependency, the one piece of a many-piece result (a shuffle split's) the task reads,
+    /// or `nil` when it reads whole results; a distributed scheduler sends a rank only the pieces
+    /// its tasks read.
+    public let inputPieces: [Int]?
 
     /// A task computing `key` from `dependencies` with `run`.
-    public init(_ key: TaskKey, dependencies: [TaskKey] = [], label: String? = nil,
+    ///
+    /// - Parameter inputPieces: For each dependency, the piece of its result the task reads (see
+    ///   ``inputPieces``); `nil` when it reads whole results.
+    public init(_ key: TaskKey, dependencies: [TaskKey] = [], label: String? = nil, inputPieces: [Int]? = nil,
                 run: @escaping @Sendable ([any Sendable]) throws -> any Sendable) {
         self.key = key
         self.dependencies = dependencies
         self.label = label ?? key.name
+        self.inputPieces = inputPieces
         self.run = run
     }
 }

@@ -70,7 +70,7 @@ public struct JSONFrameSource: FrameSource {
             throw FrameOperationError.invalidArgument("Partition \(index) does not exist; the source has \(partitions.count).")
         }
         let parsed = Self.fieldsToRead(schema, columns: columns, predicate: predicate)
-        var frame = try JSONReader.read(partitions[index], schema: Schema(parsed), options: options)
+        let frame = try JSONReader.read(partitions[index], schema: Schema(parsed), options: options)
         return try finished(frame, columns: columns, predicate: predicate)
     }
 }
