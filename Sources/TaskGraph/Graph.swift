@@ -64,7 +64,7 @@ public struct Graph: Sendable {
         let innerRun = inner.run
         let innerKey = inner.key
         return GraphTask(outer.key, dependencies: inner.dependencies, label: inner.label + "+" + outer.label,
-                         inputPieces: inner.inputPieces) {
+                         inputPieces: inner.inputPieces, preferredRank: inner.preferredRank ?? outer.preferredRank) {
             inputs in
             let intermediate: any Sendable
             do {

@@ -14,17 +14,23 @@ public struct GraphTask: Sendable {
     /// or `nil` when it reads whole results; a distributed scheduler sends a rank only the pieces
     /// its tasks read.
     public let inputPieces: [Int]?
+    /// The rank of a distributed run that holds this task's data (a persisted block); `nil` lets
+    /// the scheduler place the task.
+    public let preferredRank: Int?
 
     /// A task computing `key` from `dependencies` with `run`.
     ///
-    /// - Parameter inputPieces: For each dependency, the piece of its result the task reads (see
-    ///   ``inputPieces``); `nil` when it reads whole results.
+    /// - Parameters:
+    ///   - inputPieces: For each dependency, the piece of its result the task reads (see
+    ///     ``inputPieces``); `nil` when it reads whole results.
+    ///   - preferredRank: The rank that must run the task in a distributed run (see ``preferredRank``).
     public init(_ key: TaskKey, dependencies: [TaskKey] = [], label: String? = nil, inputPieces: [Int]? = nil,
-                run: @escaping @Sendable ([any Sendable]) throws -> any Sendable) {
+                preferredRank: Int? = nil, run: @escaping @Sendable ([any Sendable]) throws -> any Sendable) {
         self.key = key
         self.dependencies = dependencies
         self.label = label ?? key.name
         self.inputPieces = inputPieces
+        self.preferredRank = preferredRank
         self.run = run
     }
 }

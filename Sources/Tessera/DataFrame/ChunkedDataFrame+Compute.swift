@@ -20,11 +20,13 @@ extension ChunkedDataFrame {
     /// Computes the partitions with the scheduler the configuration names now.
     func computePartitions(callbacks: SchedulerCallbacks? = nil) throws -> [any DataFrameChunk] {
         let config = try Config.resolved()
-        let scheduler: any Scheduler = config.isSynchronous ? SynchronousScheduler() : ThreadedScheduler(workers: config.numWorkers)
+        let scheduler = try SchedulerChoice.scheduler(config)
         let lowered = lowered()
         let keys = lowered.keys
         let graph = try lowered.graph.materialize(for: [lowered.name]).culled(keeping: keys).fusingLinearChains(keeping: Set(keys))
         let results = try scheduler.run(graph, outputs: keys, callbacks: GlobalCallbacks.combined(with: callbacks))
+        // Under `scheduler: "mpi"`, ranks other than 0 receive no partitions (unless `mpi.results: all`).
+        if results.isEmpty && SchedulerChoice.mayLackOutputs(scheduler) { return [] }
         return try keys.map { key in
             guard let value = results[key] else { throw FrameOperationError.internalError("no result for \(key)") }
             return try FramePlan.chunk(value)

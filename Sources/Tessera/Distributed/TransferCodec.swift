@@ -17,7 +17,7 @@ enum TransferCodec {
         return writer.bytes
     }
 
-    private static func encode(_ value: any Sendable, pieces: [Int]?, into writer: inout ByteWriter) throws {
+    static func encode(_ value: any Sendable, pieces: [Int]?, into writer: inout ByteWriter) throws {
         switch value {
         case let array as NDArray:
             writer.write(Kind.ndarray.rawValue)
@@ -80,7 +80,7 @@ enum TransferCodec {
         return value
     }
 
-    private static func decode(from reader: inout ByteReader) throws -> any Sendable {
+    static func decode(from reader: inout ByteReader) throws -> any Sendable {
         let raw = try reader.read(UInt8.self)
         guard let kind = Kind(rawValue: raw) else { throw ChunkCodecError.malformed("unknown value kind \(raw)") }
         switch kind {
