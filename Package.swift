@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "tessera-demo", targets: ["tessera-demo"]),
         .executable(name: "tessera-bench", targets: ["tessera-bench"]),
         .executable(name: "tessera-gpu-selftest", targets: ["tessera-gpu-selftest"]),
+        .executable(name: "tessera-mpi-check", targets: ["tessera-mpi-check"]),
     ],
     targets: [
         // MARK: - Public API
@@ -53,6 +54,8 @@ let package = Package(
         /// --static-swift-stdlib to run on a GPU machine without a Swift toolchain.
         .executableTarget(name: "tessera-gpu-selftest", dependencies: ["GPUSelfTestKit", "Tessera", "CUDARuntime", "CuPyBackend", "Backends"],
                           path: "Sources/GPUSelfTest", swiftSettings: strict),
+        /// The program mpirun starts for the distributed tests and the scaling benchmark (docs/distributed.md).
+        .executableTarget(name: "tessera-mpi-check", dependencies: ["Tessera"], path: "Sources/MPICheck", swiftSettings: strict),
         /// The self-test's checks and benchmarks, a library so the tests can run them on the CPU emulator.
         .target(name: "GPUSelfTestKit", dependencies: ["Tessera", "CuPyBackend", "CUDARuntime", "NumPyBackend", "Backends"],
                 swiftSettings: strict),

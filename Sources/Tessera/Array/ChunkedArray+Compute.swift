@@ -33,6 +33,8 @@ extension ChunkedArray {
         let results = try scheduler.run(try optimizedGraph(for: arrays), outputs: keys,
                                         callbacks: GlobalCallbacks.combined(with: callbacks))
         let partial = SchedulerChoice.mayLackOutputs(scheduler)
+        // A rank that receives no results holds only the outputs it computed: it returns none.
+        if partial && !keepOutputs && keys.contains(where: { results[$0] == nil }) { return arrays.map { _ in [:] } }
         return try arrays.map { array in
             var blocks: [[Int]: any ArrayChunk] = [:]
             for index in array.blockIndices {

@@ -26,7 +26,7 @@ extension ChunkedDataFrame {
         let graph = try lowered.graph.materialize(for: [lowered.name]).culled(keeping: keys).fusingLinearChains(keeping: Set(keys))
         let results = try scheduler.run(graph, outputs: keys, callbacks: GlobalCallbacks.combined(with: callbacks))
         // Under `scheduler: "mpi"`, ranks other than 0 receive no partitions (unless `mpi.results: all`).
-        if results.isEmpty && SchedulerChoice.mayLackOutputs(scheduler) { return [] }
+        if SchedulerChoice.mayLackOutputs(scheduler) && keys.contains(where: { results[$0] == nil }) { return [] }
         return try keys.map { key in
             guard let value = results[key] else { throw FrameOperationError.internalError("no result for \(key)") }
             return try FramePlan.chunk(value)

@@ -119,4 +119,7 @@ public struct DistributedRunStatistics: Sendable {
     public var wallSeconds = 0.0
     /// The rank that computed each output.
     public var outputOwners: [TaskKey: Int] = [:]
+
+    /// Zeros.
+    public init() {}
 }

@@ -28,7 +28,8 @@ struct DistributedPlan {
     /// For each task, the other ranks its result goes to and, for a many-piece result, which pieces
     /// (`nil`: the whole result).
     let destinations: [[(rank: Int, pieces: [Int]?)]]
-    /// A hash of the keys, dependencies, labels, owners, outputs and destinations.
+    /// A hash of the structure: layers (by order of appearance), block indices, dependencies,
+    /// owners, outputs and destinations.
     let fingerprint: UInt64
 
     /// Where outputs go after the run.
@@ -119,12 +120,19 @@ struct DistributedPlan {
         self.owner = owner
         self.outputs = outputs
         self.destinations = destinations
+        // Layer names are compared by their order of first appearance, not their text: dataframe
+        // layers are named after a per-process hash of their plan, so the same layer has another
+        // name on each rank, while the structure (layers, block indices, edges, owners) is shared.
         var hash = GraphFingerprint()
         hash.add(UInt64(ranks))
         hash.add(UInt64(tasks.count))
+        var layerNumber: [String: Int] = [:]
         for (index, task) in tasks.enumerated() {
-            hash.add(task.key.description)
-            hash.add(task.label)
+            let number = layerNumber[task.key.name] ?? layerNumber.count
+            layerNumber[task.key.name] = number
+            hash.add(UInt64(number))
+            hash.add(UInt64(task.key.index.count))
+            for coordinate in task.key.index { hash.add(UInt64(bitPattern: Int64(coordinate))) }
             hash.add(UInt64(owner[index]))
             for dependency in dependencies[index] { hash.add(UInt64(dependency)) }
             for destination in destinations[index] {
