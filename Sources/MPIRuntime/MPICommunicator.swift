@@ -191,8 +191,8 @@ public final class MPICommunicator: @unchecked Sendable {
         var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     }
 
-    /// The source and tag of a message waiting to be received on one of `tags`, if any.
-    public func probe() throws -> (source: Int, tag: Int32)? {
+    /// The source and tag of a message waiting to be received (on `tag`, or any tag), if any.
+    public func probe(tag wanted: Int32? = nil) throws -> (source: Int, tag: Int32)? {
         lock.lock()
         defer { lock.unlock() }
         var flag: Int32 = 0
@@ -202,9 +202,10 @@ public final class MPICommunicator: @unchecked Sendable {
             let code: Int32
             switch library.table {
             case let .openMPI(t):
-                code = t.iprobe(family.anySource, family.anyTag, t.commWorld, &flag, raw.baseAddress)
+                code = t.iprobe(family.anySource, wanted ?? family.anyTag, t.commWorld, &flag, raw.baseAddress)
             case let .mpich(t):
-                code = t.iprobe(family.anySource, family.anyTag, MPIFamily.MPICHHandle.commWorld, &flag, raw.baseAddress)
+                code = t.iprobe(family.anySource, wanted ?? family.anyTag, MPIFamily.MPICHHandle.commWorld, &flag,
+                                raw.baseAddress)
             }
             try library.check(code, "MPI_Iprobe")
             guard flag != 0 else { return nil }

@@ -92,6 +92,17 @@ public enum Distributed {
 
     static func record(_ run: DistributedRunStatistics) { statistics.withLock { $0 = run } }
 
+    /// The latest run number each rank announced it reached.
+    private static let arrivals = Mutex<[Int: UInt64]>([:])
+
+    static func noteArrival(rank: Int, run: UInt64) {
+        arrivals.withLock { $0[rank] = max($0[rank] ?? 0, run) }
+    }
+
+    static func hasArrived(rank: Int, run: UInt64) -> Bool {
+        arrivals.withLock { ($0[rank] ?? 0) >= run }
+    }
+
     /// The next run's number, the same on every rank as they compute in the same order.
     static func nextRunNumber() -> UInt64 {
         runs.withLock { value in

@@ -24,6 +24,9 @@ public enum DistributedError: Error, Sendable, Equatable, CustomStringConvertibl
                 .map { hash, ranks in "ranks \(ranks.map(String.init).joined(separator: ",")): \(String(hash, radix: 16))" }
             return "The ranks built different graphs (" + groups.joined(separator: "; ")
                 + "). Every rank must run the same program with the same configuration and random seeds."
+        case let .unresponsive(ranks, seconds, phase) where ranks.isEmpty:
+            return "Some ranks sent nothing for \(seconds) s while \(phase) (mpi.timeout); they crashed, exited early "
+                + "or stopped calling compute() with the others."
         case let .unresponsive(ranks, seconds, phase):
             return "Rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) sent nothing for "
                 + "\(seconds) s while \(phase) (mpi.timeout); \(ranks.count == 1 ? "it" : "they") crashed, exited early "

@@ -68,6 +68,7 @@ final class DistributedRun: @unchecked Sendable {
         static let heartbeat: Int32 = 102
         static let done: Int32 = 103
         static let failure: Int32 = 104
+        static let arrival: Int32 = 105
     }
 
     let plan: DistributedPlan
@@ -150,13 +151,27 @@ final class DistributedRun: @unchecked Sendable {
     /// All-gathers the plan's fingerprint and throws ``DistributedError/graphMismatch(fingerprints:)``
     /// on every rank if they differ, or ``DistributedError/unresponsive(ranks:seconds:phase:)`` if
     /// some rank does not join within the timeout.
+    ///
+    /// Each rank also tells the others it arrived (a small message), so a timeout names the ranks
+    /// that did not.
     private func checkFingerprints() throws {
+        let others = (0..<communicator.size).filter { $0 != me }
+        var pending: [MPICommunicator.Outgoing] = []
+        for rank in others {
+            pending.append(try mpi { try communicator.sendSmall(Self.controlMessage(number, ""), to: rank, tag: Tag.arrival) })
+        }
         let gathered = try mpi { try communicator.startAllGather(plan.fingerprint) }
         let deadline = Date().addingTimeInterval(timeout)
         var pause = 0.000_05
         while try !mpi({ try communicator.isComplete(gathered) }) {
+            while let (source, _) = try mpi({ try communicator.probe(tag: Tag.arrival) }) {
+                let bytes = try mpi { try communicator.receiveSmall(from: source, tag: Tag.arrival, capacity: 64) }
+                if let (run, _) = Self.control(bytes) { Distributed.noteArrival(rank: source, run: run) }
+            }
+            pending = try pending.filter { outgoing in try !mpi({ try communicator.isComplete(outgoing) }) }
             if Date() > deadline {
-                throw DistributedError.unresponsive(ranks: [], seconds: Int(timeout),
+                let missing = others.filter { !Distributed.hasArrived(rank: $0, run: number) }
+                throw DistributedError.unresponsive(ranks: missing, seconds: Int(timeout),
                                                     phase: "waiting for every rank to reach compute() (the graph check)")
             }
             Thread.sleep(forTimeInterval: pause)
@@ -299,7 +314,9 @@ final class DistributedRun: @unchecked Sendable {
                     throw DistributedError.taskFailed(key: parts.first ?? "?", rank: source, message: parts.count > 1 ? parts[1] : "")
                 default:
                     let bytes = try mpi { try communicator.receiveSmall(from: source, tag: tag, capacity: 1 << 16) }
-                    if tag == Tag.done, let (run, _) = Self.control(bytes), run == number { finished.insert(source) }
+                    guard let (run, _) = Self.control(bytes) else { continue }
+                    if tag == Tag.done && run == number { finished.insert(source) }
+                    if tag == Tag.arrival { Distributed.noteArrival(rank: source, run: run) }
                 }
             }
             note { $0.communicationSeconds += (ContinuousClock.now - clock).seconds }
