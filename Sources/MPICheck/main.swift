@@ -2,7 +2,7 @@
 // (docs/distributed.md). Every rank runs the same code; each check computes a workload with
 // `scheduler: "mpi"` and with the threaded scheduler on every rank, and compares.
 //
-//   tessera-mpi-check checks              array reductions, matmul, groupby, merge, sort, persist, results on all ranks
+//   tessera-mpi-check checks [scale]      array reductions, matmul, groupby, merge, sort, persist, results on all ranks
 //   tessera-mpi-check fail-task           a task throws on the last rank
 //   tessera-mpi-check exit-early          rank 1 leaves before compute()
 //   tessera-mpi-check mismatch            rank 1 builds a different graph
@@ -76,8 +76,10 @@ func sampleFrame(rows: Int, keys: Int, seed: Int, npartitions: Int) throws -> Ch
                                          npartitions: npartitions)
 }
 
-func runChecks() throws {
+/// The checks; `scale` shrinks the dataframes (the Swift tests run a debug build with 0.1).
+func runChecks(scale: Double) throws {
     let root = Distributed.rank == 0
+    let rows = max(1_000, Int(60_000 * scale))
     let rng = try ChunkedArray.random.defaultRNG(seed: 7)
     let x = try rng.standardNormal(shape: [1_200, 800], chunks: [150, 200])
     try compareArrays("array-sum", both { try x.sum().compute() }, expectResult: root)
@@ -88,10 +90,10 @@ func runChecks() throws {
     let b = try rng.standardNormal(shape: [240, 200], chunks: [60, 50])
     try compareArrays("matmul", both { try a.matmul(b).compute() }, expectResult: root)
 
-    let frame = try sampleFrame(rows: 60_000, keys: 20_000, seed: 3, npartitions: 12)
+    let frame = try sampleFrame(rows: rows, keys: rows / 3, seed: 3, npartitions: 12)
     compareFrames("groupby-many-groups", try both { try frame.groupby("key", splitOut: 8).agg(["x": .sum, "id": .count]).compute() },
                   expectResult: root)
-    let other = try sampleFrame(rows: 30_000, keys: 20_000, seed: 11, npartitions: 8)
+    let other = try sampleFrame(rows: rows / 2, keys: rows / 3, seed: 11, npartitions: 8)
     compareFrames("merge", try both { try frame.merge(other, on: "key", how: .inner, broadcast: false).compute() },
                   expectResult: root)
     compareFrames("sort", try both { try frame.sortValues("x").compute() }, expectResult: root)
@@ -177,7 +179,7 @@ do {
     let mode = CommandLine.arguments.dropFirst().first ?? "checks"
     if Distributed.rank == 0 { say("\(Distributed.summary); mode \(mode)") }
     switch mode {
-    case "checks": try runChecks()
+    case "checks": try runChecks(scale: CommandLine.arguments.count > 2 ? Double(CommandLine.arguments[2]) ?? 1 : 1)
     case "fail-task": try failTask()
     case "exit-early": try exitEarly()
     case "mismatch": try mismatch()
@@ -194,6 +196,6 @@ do {
     if Distributed.rank == 0 && mode == "checks" { say("RESULT OK") }
 } catch {
     // Let the other ranks print theirs before the job is torn down.
-    Thread.sleep(forTimeInterval: 0.5)
+    Thread.sleep(forTimeInterval: 2)
     Distributed.abort(error, code: 3)
 }

@@ -140,7 +140,7 @@ public final class MPILibrary: @unchecked Sendable {
         var buffer = [CChar](repeating: 0, count: 8192)
         var length: Int32 = 0
         guard libraryVersion(&buffer, &length) == 0 else { return "unknown" }
-        let text = String(cString: buffer)
+        let text = Self.text(buffer)
         return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
     }
 
@@ -149,7 +149,12 @@ public final class MPILibrary: @unchecked Sendable {
         var buffer = [CChar](repeating: 0, count: 1024)
         var length: Int32 = 0
         guard errorString(code, &buffer, &length) == 0 else { return "MPI error \(code)" }
-        return String(cString: buffer)
+        return Self.text(buffer)
+    }
+
+    /// The text of a NUL-terminated C buffer.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Throws ``MPIError`` `.callFailed` naming `call` when `status` is not `MPI_SUCCESS`.
