@@ -67,8 +67,11 @@ extension ChunkedDataFrame {
     public func toHost() throws -> DataFrame { try compute() }
 
     /// Computes the partitions now and returns a frame that holds them in memory.
+    ///
+    /// Under `scheduler: "mpi"` every rank receives every partition, so the persisted frame is the
+    /// same on all ranks.
     public func persist() throws -> ChunkedDataFrame {
-        let partitions = try computePartitions().map { try $0.toHost() }
+        let partitions = try Config.set(["mpi.results": "all"]) { try computePartitions() }.map { try $0.toHost() }
         let source = InMemoryFrameSource(kind: "persisted", schema: schema, partitions: partitions)
         return ChunkedDataFrame.fromSource(source, meta: meta)
     }
