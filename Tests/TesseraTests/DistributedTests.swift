@@ -81,7 +81,7 @@ struct DistributedPlanTests {
         lying.write(UInt64(1))
         lying.write(UInt64(3))
         lying.write(UInt64(8))
-        lying.write(UnsafeRawBufferPointer(start: [UInt8](repeating: 0, count: 8), count: 8))
+        [UInt8](repeating: 0, count: 8).withUnsafeBytes { lying.write($0) }
         #expect(throws: ChunkCodecError.malformed("8 bytes for shape [3] of float64")) { try TransferCodec.decode(lying.bytes) }
         struct Opaque: Sendable {}
         #expect(throws: ChunkCodecError.unsupported("Opaque")) { try TransferCodec.encode(Opaque()) }
@@ -185,7 +185,7 @@ struct DistributedPlanTests {
     func configuration() throws {
         #expect(throws: ConfigError.self) { try Config.set(["mpi.results": "some"]) {} }
         #expect(throws: ConfigError.self) { try Config.set(["mpi.timeout": 0]) {} }
-        let x = try ChunkedArray.arange(0, 1_000, chunks: [64])
+        let x = try ChunkedArray.arange(start: 0, stop: 1_000, chunks: [64])
         let total: Double = try Config.set(["scheduler": "mpi"]) { try x.sum().item() }
         #expect(total == 499_500)
         #expect(Distributed.size == 1)

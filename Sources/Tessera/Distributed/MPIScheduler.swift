@@ -369,7 +369,7 @@ final class DistributedRun: @unchecked Sendable {
         let decoding = ContinuousClock.now - clock
         condition.lock()
         defer { condition.unlock() }
-        statistics.bytesReceived += bytes.count
+        statistics.bytesReceived += bytes.count - 16
         statistics.messagesReceived += 1
         statistics.communicationSeconds += decoding.seconds
         complete(index, with: value)
