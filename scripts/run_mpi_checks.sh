@@ -55,11 +55,21 @@ run() {
 }
 
 if [ "$mode" = bench ]; then
+    # One line per workload and rank count: rank 0's wall time, compute and communication seconds
+    # summed over ranks, bytes sent by all ranks, and the least the result needs moved.
     size="${3:-16000}"
+    printf '%-16s %5s %8s %10s %8s %14s %14s\n' workload ranks wall_s compute_s comm_s bytes_moved minimum_bytes
     for ranks in 1 2 4; do
-        echo "== $ranks rank(s)"
-        timeout 600 "${ompi[@]}" -np "$ranks" "$binary" bench "$size" 2>&1 | grep "bench" | grep "^rank 0:" || status=1
-        timeout 600 "${ompi[@]}" -np "$ranks" "$binary" bench "$size" 2>&1 | grep "bench" | sort >"/tmp/tessera-mpi-bench-$ranks.log"
+        log="/tmp/tessera-mpi-bench-$ranks.log"
+        timeout 600 "${ompi[@]}" -np "$ranks" "$binary" bench "$size" >"$log" 2>&1 || { tail -n 20 "$log"; status=1; }
+        awk '/ bench / {
+                for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+                w = $4; rank0 = ($1 " " $2 == "rank 0:")
+                if (rank0) { wall[w] = v["wall"]; minimum[w] = v["minimum"]; ranks[w] = v["ranks"]; order[++n] = w }
+                compute[w] += v["compute"]; comm[w] += v["comm"]; sent[w] += v["sent"]
+             }
+             END { for (i = 1; i <= n; i++) { w = order[i]
+                   printf "%-16s %5s %8.3f %10.3f %8.3f %14d %14d\n", w, ranks[w], wall[w], compute[w], comm[w], sent[w], minimum[w] } }' "$log"
     done
     exit $status
 fi

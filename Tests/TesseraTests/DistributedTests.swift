@@ -126,6 +126,21 @@ struct DistributedPlanTests {
         }
     }
 
+    @Test("Each rank reads only its share of a CSV dataset's partitions, contiguous and in file order")
+    func readersSplit() throws {
+        let directory = try TemporaryDirectory()
+        for file in 0..<6 {
+            try directory.write("part-\(file).csv", "a,b\n" + (0..<50).map { "\($0),\(file)" }.joined(separator: "\n") + "\n")
+        }
+        let frame = try ChunkedDataFrame.readCSV(directory.path + "/part-*.csv")
+        let lowered = frame.lowered()
+        let plan = try DistributedPlan(graph: frame.optimizedGraph(), outputs: lowered.keys, ranks: 3, delivery: .root)
+        let reads = plan.tasks.indices.filter { plan.dependencies[$0].isEmpty }
+        #expect(reads.count == 6)
+        let owners = reads.sorted { plan.tasks[$0].key.index.lexicographicallyPrecedes(plan.tasks[$1].key.index) }.map { plan.owner[$0] }
+        #expect(owners == [0, 0, 1, 1, 2, 2])
+    }
+
     @Test("Fingerprints match for the same structure under other names and differ when chunks differ")
     func fingerprints() throws {
         let a = try Self.plan(try ChunkedArray.ones(shape: [1_000], chunks: [100]).sum(), ranks: 2)

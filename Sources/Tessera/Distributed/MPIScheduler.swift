@@ -319,7 +319,8 @@ final class DistributedRun: @unchecked Sendable {
                     if tag == Tag.arrival { Distributed.noteArrival(rank: source, run: run) }
                 }
             }
-            note { $0.communicationSeconds += (ContinuousClock.now - clock).seconds }
+            // Only passes that moved something count: idle polling is waiting, not communicating.
+            if active { note { $0.communicationSeconds += (ContinuousClock.now - clock).seconds } }
 
             if localDone && !sentDone && pending.isEmpty {
                 for rank in others {
