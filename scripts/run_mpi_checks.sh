@@ -45,7 +45,7 @@ run() {
         fi
     else
         local want="${expect#error:}" got
-        got=$(grep -c "error:" "$log")
+        got=$(grep -o "^rank [0-9]*: error:" "$log" | sort -u | wc -l)
         if [ $code -ne 0 ] && [ $code -ne 124 ] && [ "$got" -ge "$want" ]; then
             echo "PASS $name: exit $code, $got ranks reported: $(grep -m1 'error:' "$log") (${seconds} s)"
         else

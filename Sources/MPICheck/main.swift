@@ -202,7 +202,8 @@ do {
     say("done")
     if Distributed.rank == 0 && mode == "checks" { say("RESULT OK") }
 } catch {
+    say("error: \(error)")
     // Let the other ranks print theirs before the job is torn down.
     Thread.sleep(forTimeInterval: 2)
-    Distributed.abort(error, code: 3)
+    Distributed.abort(code: 3)
 }

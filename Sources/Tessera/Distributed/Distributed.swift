@@ -83,6 +83,11 @@ public enum Distributed {
     /// `MPI_Abort` (or `exit` without a job). Does not return.
     public static func abort(_ error: any Error, code: Int32 = 1) -> Never {
         FileHandle.standardError.write(Data("rank \(rank): error: \(error)\n".utf8))
+        abort(code: code)
+    }
+
+    /// Ends every rank of the job with `MPI_Abort` (or `exit` without a job), printing nothing.
+    public static func abort(code: Int32) -> Never {
         guard let communicator = try? start() else { exit(code) }
         communicator.abort(code: code)
     }

@@ -359,12 +359,13 @@ final class DistributedRun: @unchecked Sendable {
     private func receive(_ bytes: [UInt8], from source: Int) throws {
         var reader = ByteReader(bytes)
         let run = try reader.read(UInt64.self)
-        let index = try reader.readCount()
+        let rawIndex = try reader.read(UInt64.self)
         guard run == number else { return }
-        guard index < plan.tasks.count else {
+        guard rawIndex < UInt64(plan.tasks.count) else {
             throw DistributedError.mpi(MPIError(code: .malformedMessage, call: "MPI_Recv",
-                                                message: "rank \(source) sent a result for task \(index) of \(plan.tasks.count)"))
+                                                message: "rank \(source) sent a result for task \(rawIndex) of \(plan.tasks.count)"))
         }
+        let index = Int(rawIndex)
         let clock = ContinuousClock.now
         let value = try TransferCodec.decode(from: &reader)
         let decoding = ContinuousClock.now - clock

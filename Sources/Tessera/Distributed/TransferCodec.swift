@@ -92,12 +92,15 @@ enum TransferCodec {
             return ReductionPartial.moments(count: try arrayChunk(from: &reader), mean: try arrayChunk(from: &reader),
                                             m2: try arrayChunk(from: &reader))
         case .shuffleShards:
-            let count = try reader.readCount()
+            let raw = try reader.read(UInt64.self)
+            guard raw <= UInt64(Int32.max) else { throw ChunkCodecError.malformed("\(raw) shuffle pieces") }
+            let count = Int(raw)
             let sent = try reader.readCount(unit: 9)
             var pieces: [Int: DataFrame] = [:]
             for _ in 0..<sent {
-                let index = try reader.readCount()
-                guard index < count else { throw ChunkCodecError.malformed("shuffle piece \(index) of \(count)") }
+                let raw = try reader.read(UInt64.self)
+                guard raw < UInt64(count) else { throw ChunkCodecError.malformed("shuffle piece \(raw) of \(count)") }
+                let index = Int(raw)
                 pieces[index] = try DataFrame.decode(from: &reader)
             }
             return ShuffleShards(received: pieces, count: count)
