@@ -156,9 +156,9 @@ func bench(size: Int) throws {
     let rng = try ChunkedArray.random.defaultRNG(seed: 1)
     let x = try rng.standardNormal(shape: [size, 1_000], chunks: [size / 16, 250])
     let y = try rng.standardNormal(shape: [1_000, 500], chunks: [250, 250])
-    let frame = try sampleFrame(rows: size * 20, keys: size * 5, seed: 5, npartitions: 16)
+    let frame = try sampleFrame(rows: size * 100, keys: size * 25, seed: 5, npartitions: 16)
     let ranks = Distributed.size
-    let groups = Set((0..<size * 20).map { ($0 &* 2_654_435_761 &+ 5) % (size * 5) }).count
+    let groups = Set((0..<size * 100).map { ($0 &* 2_654_435_761 &+ 5) % (size * 25) }).count
     // The least that must cross ranks for rank 0 to hold the result: every other rank's column
     // partials; the result rows computed elsewhere; the groupby result's rows held elsewhere (a
     // loose bound: the partial aggregates exchanged by the shuffle come on top).
