@@ -14,13 +14,14 @@ let package = Package(
         .executable(name: "tessera-demo", targets: ["tessera-demo"]),
         .executable(name: "tessera-bench", targets: ["tessera-bench"]),
         .executable(name: "tessera-gpu-selftest", targets: ["tessera-gpu-selftest"]),
+        .executable(name: "tessera-mpi-check", targets: ["tessera-mpi-check"]),
     ],
     targets: [
         // MARK: - Public API
         .target(
             name: "Tessera",
             dependencies: ["Backends", "TaskGraph", "NumPyBackend", "PandasBackend", "FileFormats", "CTesseraBackendABI",
-                           "CUDARuntime", "CuPyBackend", "CuDFBackend"],
+                           "CUDARuntime", "CuPyBackend", "CuDFBackend", "MPIRuntime"],
             swiftSettings: strict
         ),
 
@@ -38,6 +39,10 @@ let package = Package(
         /// GPU dataframes: `CuDataFrame` and its kernels (docs/cudf.md).
         .target(name: "CuDFBackend", dependencies: ["Backends", "CCUDA", "CUDARuntime", "CuPyBackend", "NumPyBackend", "PandasBackend"],
                 swiftSettings: strict),
+        /// The MPI entry points as a hand-written header, one typedef set per ABI family (Open MPI, MPICH);
+        /// nothing linked, libmpi is opened with dlopen at run time (docs/distributed.md).
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI"),
+        .target(name: "MPIRuntime", dependencies: ["Backends", "CMPI"], swiftSettings: strict),
         /// The C ABI a backend built as its own shared library exports (see docs/writing-a-backend.md).
         .target(name: "CTesseraBackendABI"),
 
@@ -52,6 +57,8 @@ let package = Package(
         /// --static-swift-stdlib to run on a GPU machine without a Swift toolchain.
         .executableTarget(name: "tessera-gpu-selftest", dependencies: ["GPUSelfTestKit", "Tessera", "CUDARuntime", "CuPyBackend", "CuDFBackend", "Backends"],
                           path: "Sources/GPUSelfTest", swiftSettings: strict),
+        /// The program mpirun starts for the distributed tests and the scaling benchmark (docs/distributed.md).
+        .executableTarget(name: "tessera-mpi-check", dependencies: ["Tessera"], path: "Sources/MPICheck", swiftSettings: strict),
         /// The self-test's checks and benchmarks, a library so the tests can run them on the CPU emulator.
         .target(name: "GPUSelfTestKit", dependencies: ["Tessera", "CuPyBackend", "CuDFBackend", "CUDARuntime", "NumPyBackend", "Backends"],
                 swiftSettings: strict),

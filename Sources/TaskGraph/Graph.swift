@@ -63,7 +63,8 @@ public struct Graph: Sendable {
         let outerRun = outer.run
         let innerRun = inner.run
         let innerKey = inner.key
-        return GraphTask(outer.key, dependencies: inner.dependencies, label: inner.label + "+" + outer.label) {
+        return GraphTask(outer.key, dependencies: inner.dependencies, label: inner.label + "+" + outer.label,
+                         inputPieces: inner.inputPieces, preferredRank: inner.preferredRank ?? outer.preferredRank) {
             inputs in
             let intermediate: any Sendable
             do {

@@ -17,6 +17,10 @@ import Glibc
 /// | `dataframe.shuffle.memory-budget` | bytes: shuffle shards held in memory before spilling | `"2GiB"` |
 /// | `dataframe.shuffle.spill-directory` | folder path for spilled shards | the system's temporary folder |
 /// | `dataframe.shuffle.max-branch` | int ≥ 2: the widest all-to-all exchange before a shuffle goes in stages | `32` |
+/// | `mpi.library` | path or name of the MPI library to open | the search of docs/distributed.md |
+/// | `mpi.timeout` | int ≥ 1: seconds without a word from a rank before it counts as gone | `60` |
+/// | `mpi.results` | `"root"` (rank 0 gets `compute()`'s result) or `"all"` (every rank does) | `"root"` |
+/// | `mpi.max-message` | bytes: the largest single MPI message; longer ones are split | `"1GiB"` |
 ///
 /// Any other key is accepted as it is, for third-party backends to read.
 package enum ConfigSchema {
@@ -37,7 +41,7 @@ package enum ConfigSchema {
     }
 
     /// The scheduler names `scheduler` accepts.
-    package static let schedulerNames = ["threads", "threading", "sync", "synchronous", "single-threaded"]
+    package static let schedulerNames = ["threads", "threading", "sync", "synchronous", "single-threaded", "mpi"]
 
     /// Known keys and their kinds.
     package static let kinds: [ConfigKey: Kind] = [
@@ -52,6 +56,10 @@ package enum ConfigSchema {
         "dataframe.shuffle.memory-budget": .byteSize,
         "dataframe.shuffle.spill-directory": .path,
         "dataframe.shuffle.max-branch": .integer(atLeast: 2),
+        "mpi.library": .path,
+        "mpi.timeout": .integer(atLeast: 1),
+        "mpi.results": .choice(["root", "all"]),
+        "mpi.max-message": .byteSize,
     ]
 
     /// The shuffle methods `dataframe.shuffle.method` accepts.
@@ -69,6 +77,9 @@ package enum ConfigSchema {
         "dataframe.shuffle.method": "tasks",
         "dataframe.shuffle.memory-budget": "2GiB",
         "dataframe.shuffle.max-branch": 32,
+        "mpi.timeout": 60,
+        "mpi.results": "root",
+        "mpi.max-message": "1GiB",
     ])
 
     /// The number of cores this process may use.

@@ -47,6 +47,7 @@ extension ChunkedArray {
     /// An array of resolved chunks whose blocks `makeBlock` creates.
     static func generated(shape: [Int], chunks: [[Int]], dtype: DType, meta: ArrayMeta, prefix: String,
                           fused: FusedElementwise? = nil, regenerable: Bool = false,
+                          preferredRank: (@Sendable ([Int]) -> Int?)? = nil,
                           makeBlock: @escaping @Sendable (BlockInfo) throws -> any ArrayChunk) -> ChunkedArray {
         let layerName = LayerName.unique(prefix)
         let counts = chunks.map(\.count)
@@ -55,7 +56,9 @@ extension ChunkedArray {
             BlockGrid.indices(counts).map { index in
                 let info = BlockInfo(index: index, shape: zip(chunks, index).map { $0[$1] },
                                      offset: zip(boundaries, index).map { $0[$1] }, arrayShape: shape)
-                return GraphTask(TaskKey(layerName, index), label: prefix) { _ in try makeBlock(info) }
+                return GraphTask(TaskKey(layerName, index), label: prefix, preferredRank: preferredRank?(index)) { _ in
+                    try makeBlock(info)
+                }
             }
         }
         return ChunkedArray(shape: shape, chunks: chunks, dtype: dtype, meta: meta,

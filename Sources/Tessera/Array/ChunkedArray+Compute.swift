@@ -22,18 +22,24 @@ extension ChunkedArray {
     }
 
     /// Computes the blocks of several arrays in one run of the scheduler, so tasks they share run once.
-    static func computeBlocks(of arrays: [ChunkedArray], callbacks: SchedulerCallbacks?) throws
+    ///
+    /// Under `scheduler: "mpi"`, a rank that receives no results (any but rank 0, unless
+    /// `mpi.results: all`) gets no blocks, and with `keepOutputs` each rank gets the blocks it computed.
+    static func computeBlocks(of arrays: [ChunkedArray], callbacks: SchedulerCallbacks?, keepOutputs: Bool = false) throws
         -> [[[Int]: any ArrayChunk]] {
         let config = try Config.resolved()
-        let scheduler: any Scheduler = config.isSynchronous ? SynchronousScheduler()
-                                                            : ThreadedScheduler(workers: config.numWorkers)
+        let scheduler = try SchedulerChoice.scheduler(config, keepOutputs: keepOutputs)
         let keys = arrays.flatMap { array in array.blockIndices.map(array.key) }
         let results = try scheduler.run(try optimizedGraph(for: arrays), outputs: keys,
                                         callbacks: GlobalCallbacks.combined(with: callbacks))
+        let partial = SchedulerChoice.mayLackOutputs(scheduler)
+        // A rank that receives no results holds only the outputs it computed: it returns none.
+        if partial && !keepOutputs && keys.contains(where: { results[$0] == nil }) { return arrays.map { _ in [:] } }
         return try arrays.map { array in
             var blocks: [[Int]: any ArrayChunk] = [:]
             for index in array.blockIndices {
                 guard let value = results[array.key(index)] else {
+                    if partial { continue }
                     throw InternalError(message: "no result for \(array.key(index))")
                 }
                 blocks[index] = try asChunk(value)
@@ -51,7 +57,12 @@ extension ChunkedArray {
     /// ```
     public static func compute(_ arrays: [ChunkedArray], callbacks: SchedulerCallbacks? = nil) throws -> [any ArrayChunk] {
         let blocks = try computeBlocks(of: arrays, callbacks: callbacks)
-        return try zip(arrays, blocks).map { array, blocks in try array.assemble(blocks) }
+        return try zip(arrays, blocks).map { array, blocks in
+            if blocks.isEmpty && array.blockCount > 0 {
+                return try array.meta.chunk.empty(shape: [Int](repeating: 0, count: array.ndim), dtype: array.dtype)
+            }
+            return try array.assemble(blocks)
+        }
     }
 
     /// Computes the array and returns it as one chunk of its backend (an `NDArray` for "numpy").
@@ -63,8 +74,14 @@ extension ChunkedArray {
     }
 
     /// Computes the array, calling `callbacks` (for example a ``ProgressBar``'s) as tasks run.
+    ///
+    /// Under `scheduler: "mpi"` every rank must call it; rank 0 gets the array (every rank with
+    /// `mpi.results: all`), the others an empty array of the same dtype (docs/distributed.md).
     public func compute(callbacks: SchedulerCallbacks?) throws -> any ArrayChunk {
         let blocks = try computeBlocks(callbacks: callbacks)
+        if blocks.isEmpty && blockCount > 0 {
+            return try meta.chunk.empty(shape: [Int](repeating: 0, count: ndim), dtype: dtype)
+        }
         return try assemble(blocks)
     }
 
@@ -102,11 +119,25 @@ extension ChunkedArray {
 
     /// Computes the blocks now and returns an array that holds them in memory; operations on it
     /// start from the stored blocks.
+    ///
+    /// Under `scheduler: "mpi"` each rank keeps the blocks it computed, and later computations run
+    /// the tasks that read a block on the rank holding it.
     public func persist() throws -> ChunkedArray {
-        let blocks = try computeBlocks()
-        return ChunkedArray.generated(shape: shape, chunks: chunks, dtype: dtype, meta: meta, prefix: "persisted") {
+        let blocks = try Self.computeBlocks(of: [self], callbacks: nil, keepOutputs: true)[0]
+        let owners = Distributed.size > 1 ? (Distributed.lastRun?.outputOwners ?? [:]) : [:]
+        var ownerOfBlock: [[Int]: Int] = [:]
+        for index in blockIndices { ownerOfBlock[index] = owners[key(index)] }
+        let blockOwners = ownerOfBlock
+        var placement: (@Sendable ([Int]) -> Int?)?
+        if !owners.isEmpty {
+            placement = { @Sendable (index: [Int]) -> Int? in blockOwners[index] }
+        }
+        return ChunkedArray.generated(shape: shape, chunks: chunks, dtype: dtype, meta: meta, prefix: "persisted",
+                                      preferredRank: placement) {
             block in
-            guard let chunk = blocks[block.index] else { throw InternalError(message: "no stored block \(block.index)") }
+            guard let chunk = blocks[block.index] else {
+                throw InternalError(message: "block \(block.index) is not stored on rank \(Distributed.rank)")
+            }
             return chunk
         }
     }

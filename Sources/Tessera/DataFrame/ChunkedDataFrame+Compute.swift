@@ -20,11 +20,13 @@ extension ChunkedDataFrame {
     /// Computes the partitions with the scheduler the configuration names now.
     func computePartitions(callbacks: SchedulerCallbacks? = nil) throws -> [any DataFrameChunk] {
         let config = try Config.resolved()
-        let scheduler: any Scheduler = config.isSynchronous ? SynchronousScheduler() : ThreadedScheduler(workers: config.numWorkers)
+        let scheduler = try SchedulerChoice.scheduler(config)
         let lowered = lowered()
         let keys = lowered.keys
         let graph = try lowered.graph.materialize(for: [lowered.name]).culled(keeping: keys).fusingLinearChains(keeping: Set(keys))
         let results = try scheduler.run(graph, outputs: keys, callbacks: GlobalCallbacks.combined(with: callbacks))
+        // Under `scheduler: "mpi"`, ranks other than 0 receive no partitions (unless `mpi.results: all`).
+        if SchedulerChoice.mayLackOutputs(scheduler) && keys.contains(where: { results[$0] == nil }) { return [] }
         return try keys.map { key in
             guard let value = results[key] else { throw FrameOperationError.internalError("no result for \(key)") }
             return try FramePlan.chunk(value)
@@ -65,8 +67,11 @@ extension ChunkedDataFrame {
     public func toHost() throws -> DataFrame { try compute() }
 
     /// Computes the partitions now and returns a frame that holds them in memory.
+    ///
+    /// Under `scheduler: "mpi"` every rank receives every partition, so the persisted frame is the
+    /// same on all ranks.
     public func persist() throws -> ChunkedDataFrame {
-        let partitions = try computePartitions().map { try $0.toHost() }
+        let partitions = try Config.set(["mpi.results": "all"]) { try computePartitions() }.map { try $0.toHost() }
         let source = InMemoryFrameSource(kind: "persisted", schema: schema, partitions: partitions)
         return ChunkedDataFrame.fromSource(source, meta: meta)
     }

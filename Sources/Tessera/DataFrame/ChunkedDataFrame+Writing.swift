@@ -227,7 +227,13 @@ extension ChunkedDataFrame {
     /// Runs the tasks of `layer` (and what they need) with the scheduler the configuration names.
     static func run(_ graph: HighLevelGraph, layer: String, outputs: [TaskKey]) throws -> [TaskKey: any Sendable] {
         let config = try Config.resolved()
-        let scheduler: any Scheduler = config.isSynchronous ? SynchronousScheduler() : ThreadedScheduler(workers: config.numWorkers)
+        let scheduler = try SchedulerChoice.scheduler(config)
+        if scheduler is MPIScheduler {
+            // Every rank would write every file; distributed writing is not built yet.
+            throw FrameOperationError.invalidArgument(
+                "Writing files is not distributed under scheduler \"mpi\": compute() the frame and write it on rank 0 "
+                    + "with scheduler \"threads\" (docs/distributed.md).")
+        }
         let low = try graph.materialize(for: [layer]).culled(keeping: outputs).fusingLinearChains(keeping: Set(outputs))
         return try scheduler.run(low, outputs: outputs, callbacks: GlobalCallbacks.combined(with: nil))
     }

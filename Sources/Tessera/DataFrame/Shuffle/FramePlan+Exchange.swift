@@ -108,7 +108,8 @@ struct Exchange {
     private func outputTasks(from sources: [(key: TaskKey, piece: Int?)], count: Int, meta: any DataFrameChunk) -> [GraphTask] {
         let finish = self.finish
         return (0..<count).map { output in
-            GraphTask(TaskKey(name, [output]), dependencies: sources.map(\.key), label: "shuffle-concat") { values in
+            GraphTask(TaskKey(name, [output]), dependencies: sources.map(\.key), label: "shuffle-concat",
+                      inputPieces: sources.map { $0.piece ?? output }) { values in
                 var pieces: [any DataFrameChunk] = []
                 pieces.reserveCapacity(values.count)
                 for (value, source) in zip(values, sources) {
@@ -171,7 +172,8 @@ struct Exchange {
                     try meta.concatenate(pieces)
                 }
                 let finish = last ? self.finish : concatenate
-                tasks.append(GraphTask(key, dependencies: senders, label: "shuffle-concat") { values in
+                tasks.append(GraphTask(key, dependencies: senders, label: "shuffle-concat",
+                                       inputPieces: [Int](repeating: digit, count: senders.count)) { values in
                     var pieces: [any DataFrameChunk] = []
                     for value in values {
                         guard let shards = value as? ShuffleShards else {

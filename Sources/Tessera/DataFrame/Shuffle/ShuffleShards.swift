@@ -60,6 +60,8 @@ final class ShuffleShards: Sendable {
     private enum Storage: Sendable {
         case memory([any DataFrameChunk])
         case disk(path: String, ranges: [Range<Int>])
+        /// Some of `count` pieces, received from another rank (the only ones its tasks read).
+        case partial([Int: DataFrame], count: Int)
     }
 
     private let storage: Storage
@@ -82,10 +84,17 @@ final class ShuffleShards: Sendable {
         Self.spillCount.add(1, ordering: .relaxed)
     }
 
+    /// Holds the pieces another rank sent, out of `count` (no memory reservation, never spilled).
+    init(received pieces: [Int: DataFrame], count: Int) {
+        storage = .partial(pieces, count: count)
+        reservedBytes = 0
+    }
+
     deinit {
         switch storage {
         case .memory: ShuffleLedger.release(reservedBytes)
         case let .disk(path, _): _ = unlink(path)
+        case .partial: break
         }
     }
 
@@ -94,6 +103,7 @@ final class ShuffleShards: Sendable {
         switch storage {
         case let .memory(pieces): pieces.count
         case let .disk(_, ranges): ranges.count
+        case let .partial(_, count): count
         }
     }
 
@@ -107,6 +117,31 @@ final class ShuffleShards: Sendable {
             let bytes = try Self.read(path, range)
             let frame = try bytes.withUnsafeBytes { try FrameShardCodec.decode($0) }
             return try meta.fromHost(frame)
+        case let .partial(pieces, _):
+            guard let piece = pieces[index] else {
+                throw FrameOperationError.internalError("shuffle piece \(index) was not sent to this rank")
+            }
+            return try meta.fromHost(piece)
+        }
+    }
+
+    /// The host form of the pieces at `indices` (for sending them to another rank).
+    func hostPieces(_ indices: [Int]) throws -> [(index: Int, frame: DataFrame)] {
+        try indices.map { index in
+            guard index >= 0, index < count else {
+                throw FrameOperationError.internalError("shuffle piece \(index) of \(count) requested")
+            }
+            switch storage {
+            case let .memory(pieces): return (index, try pieces[index].toHost())
+            case .disk, .partial:
+                guard case let .partial(pieces, _) = storage else {
+                    return (index, try piece(index, meta: DataFrame(emptyWith: Schema([]))).toHost())
+                }
+                guard let frame = pieces[index] else {
+                    throw FrameOperationError.internalError("shuffle piece \(index) was not sent to this rank")
+                }
+                return (index, frame)
+            }
         }
     }
 
