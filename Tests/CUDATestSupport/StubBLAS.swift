@@ -2,7 +2,8 @@ import Foundation
 
 /// A stand-in for cuBLAS built with the system C compiler: the five entry points Tessera uses,
 /// with a plain column-major GEMM on host memory, so that the row-major mapping of
-/// `CUBLAS.gemm` can be checked on the emulator (whose device pointers are host pointers).
+/// `CUBLAS.gemm` can be checked on the emulator (whose device pointers are host pointers). As in
+/// cuBLAS, `C` is not read when `beta` is 0 (it may be uninitialised memory holding NaN).
 package enum StubBLAS {
     /// The library's path, built on first use; nil without a C compiler.
     package static let path: String? = {
@@ -21,7 +22,7 @@ package enum StubBLAS {
             (void)h; if (ta != 0 || tb != 0) return 7; \\
             for (int j = 0; j < n; j++) for (int i = 0; i < m; i++) { \\
                 T sum = 0; for (int p = 0; p < k; p++) sum += a[i + p * lda] * b[p + j * ldb]; \\
-                c[i + j * ldc] = *alpha * sum + *beta * c[i + j * ldc]; } \\
+                c[i + j * ldc] = *beta == 0 ? *alpha * sum : *alpha * sum + *beta * c[i + j * ldc]; } \\
             return 0; }
         GEMM(cublasDgemm_v2, double)
         GEMM(cublasSgemm_v2, float)
