@@ -250,6 +250,29 @@ public struct GPUChecks {
                 return whole ?? rows
             }))
         }
+        // The operations that run through the host for now (docs/gpu.md): still "cupy" chunks, same values.
+        checks.append(("cumsum and nancumprod along each axis", {
+            let cumsum = try same([uniform([120, 70], chunks: [50, 30], seed: 31)], rtol: 1e-13) { x in try x[0].cumsum(axis: 0) }
+            let product = try same([uniform([120, 70], chunks: [50, 30], low: 0.9, high: 1.1, seed: 32)], rtol: 1e-13) { x in
+                try x[0].nancumprod(axis: 1)
+            }
+            return cumsum ?? product
+        }))
+        checks.append(("sort along a one-chunk axis, take, boolean indexing, percentile along an axis", {
+            let sorted = try same([uniform([60, 90], chunks: [20, 90], seed: 33)]) { x in try x[0].sorted(axis: 1) }
+            let taken = try same([uniform([60, 90], chunks: [20, 45], seed: 34)]) { x in try x[0].take([5, 0, 89, 44, 45], axis: 1) }
+            let mask = try uniform([500], chunks: [500], seed: 35).toHost().toArray(Double.self).map { $0 > 0.5 }
+            let compressed = try same([uniform([500], chunks: [128], seed: 36)]) { x in try x[0].compress(where: NDArray(mask)) }
+            let percentiles = try same([uniform([40, 200], chunks: [10, 200], seed: 37)], rtol: 1e-14) { x in
+                try x[0].percentile([5, 50, 99.5], axis: 1)
+            }
+            return sorted ?? taken ?? compressed ?? percentiles
+        }))
+        checks.append(("unique", {
+            let values = try integers([3_000], chunks: [700], low: -20, high: 20, seed: 38, dtype: .int32)
+            let gpu = try values.toBackend(label).unique()
+            return Self.compare(gpu, try values.unique())
+        }))
         checks.append(("a transposed operand in a fused chain and its reduction", {
             try same([uniform([300, 200], chunks: [128, 64], seed: 29), uniform([200, 300], chunks: [64, 128], seed: 30)],
                      rtol: 1e-12) { x in try (x[0].transposed() + x[1] * 2).sum(axis: 0) }
