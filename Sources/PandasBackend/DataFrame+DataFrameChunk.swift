@@ -67,6 +67,16 @@ extension DataFrame: DataFrameChunk {
         return partial
     }
 
+    /// The partial aggregate of the rows where `predicate` holds after `steps`: one fused pass
+    /// over the columns it reads when the reductions and columns allow (see
+    /// ``fusedFilteredPartial(where:steps:specs:)``); the filter, the steps and the aggregation
+    /// one by one otherwise.
+    public func filteredPartialAggregate(where predicate: ColumnExpression, steps: [FrameStep], specs: [AggregationSpec],
+                                         dropna: Bool) throws -> any DataFrameChunk {
+        if let partial = try fusedFilteredPartial(where: predicate, steps: steps, specs: specs) { return partial }
+        return try filteredThenAggregated(where: predicate, steps: steps, specs: specs, dropna: dropna)
+    }
+
     /// Merged groupby states (see ``groupbyCombine(_:keys:specs:)``).
     public func combineAggregates(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws
         -> any DataFrameChunk {

@@ -35,6 +35,12 @@ public protocol DataFrameChunk: Sendable {
     func droppingNulls(in columns: [String]?) throws -> any DataFrameChunk
     /// Per-partition state of a groupby (`grouper_dispatch`); `keys` empty reduces the whole chunk.
     func partialAggregate(keys: [String], specs: [AggregationSpec], dropna: Bool) throws -> any DataFrameChunk
+    /// The whole-chunk partial aggregate (no keys) of the rows where `predicate` holds, after
+    /// `steps`: what `filtering(predicate)`, the steps in order and `partialAggregate(keys: [], ...)`
+    /// give, which a backend may compute without materialising the filtered rows (the lowering of
+    /// `df[df.a > 0].assign(c=...).c.sum()`). The default does exactly those calls.
+    func filteredPartialAggregate(where predicate: ColumnExpression, steps: [FrameStep], specs: [AggregationSpec],
+                                  dropna: Bool) throws -> any DataFrameChunk
     /// Several partial states merged into one (called on the meta chunk).
     func combineAggregates(_ partials: [any DataFrameChunk], keys: [String], specs: [AggregationSpec]) throws -> any DataFrameChunk
     /// The final groupby result from a partial state: keys, then one column per spec, sorted by key.
@@ -67,6 +73,26 @@ public protocol DataFrameChunk: Sendable {
 extension DataFrameChunk {
     private func missing(_ function: String) -> BackendError {
         .notImplemented(function: function, backend: chunkType)
+    }
+
+    /// Filters, applies `steps` and reduces, one operation at a time.
+    public func filteredPartialAggregate(where predicate: ColumnExpression, steps: [FrameStep], specs: [AggregationSpec],
+                                         dropna: Bool) throws -> any DataFrameChunk {
+        try filteredThenAggregated(where: predicate, steps: steps, specs: specs, dropna: dropna)
+    }
+
+    /// ``filteredPartialAggregate(where:steps:specs:dropna:)`` as separate operations (the default,
+    /// and the fallback of a backend whose fused path does not apply).
+    public func filteredThenAggregated(where predicate: ColumnExpression, steps: [FrameStep], specs: [AggregationSpec],
+                                       dropna: Bool) throws -> any DataFrameChunk {
+        var frame = try filtering(predicate)
+        for step in steps {
+            switch step {
+            case let .select(columns): frame = try frame.selecting(columns)
+            case let .assign(name, expression): frame = try frame.assigning(name, expression)
+            }
+        }
+        return try frame.partialAggregate(keys: [], specs: specs, dropna: dropna)
     }
 
     /// Throws ``BackendError/notImplemented(function:backend:)``.

@@ -67,6 +67,8 @@ struct TileEvaluator {
     }
 
     private var instructions: [Instruction] = []
+    /// The instruction computing each root expression.
+    private var roots: [Int] = []
     private var views: [View] = []
     private let inputs: [NDArray]
     /// The dtype of the expression's result.
@@ -97,8 +99,18 @@ struct TileEvaluator {
     /// - Throws: ``ShapeError/incompatible(operation:shapes:)`` for an input that does not
     ///   broadcast, ``ShapeError/invalidArgument(_:)`` for a bad permutation or input index.
     init(_ expression: ElementwiseExpression, inputs: [NDArray], shape outputShape: [Int]) throws {
+        try self.init(roots: [expression], inputs: inputs, shape: outputShape)
+    }
+
+    /// Prepares several expressions over the same inputs and output shape, evaluated together
+    /// tile by tile (their common subexpressions once): after each tile, ``register(ofRoot:)``
+    /// gives each one's values. ``resultType`` is the last one's dtype.
+    ///
+    /// - Throws: as ``init(_:inputs:shape:)``; ``ShapeError/invalidArgument(_:)`` for no expression.
+    init(roots expressions: [ElementwiseExpression], inputs: [NDArray], shape outputShape: [Int]) throws {
+        guard let last = expressions.last else { throw ShapeError.invalidArgument("No expression to evaluate.") }
         self.inputs = inputs
-        resultType = expression.dtype
+        resultType = last.dtype
         count = outputShape.reduce(1, *)
         outputRows = outputShape.first ?? 1
         floatTiles = .allocate(capacity: 1)
@@ -109,7 +121,9 @@ struct TileEvaluator {
         var memo: [ElementwiseExpression: Int] = [:]
         var viewMemo: [String: Int] = [:]
         do {
-            _ = try flatten(expression, outputShape: outputShape, memo: &memo, viewMemo: &viewMemo)
+            for expression in expressions {
+                roots.append(try flatten(expression, outputShape: outputShape, memo: &memo, viewMemo: &viewMemo))
+            }
         } catch {
             release()
             throw error
@@ -278,6 +292,10 @@ struct TileEvaluator {
 
     // MARK: - Walking the output
 
+    /// The values of root expression `k` (see ``init(roots:inputs:shape:)``) for the tile last
+    /// evaluated: valid inside the body of ``forEachTile(_:)`` only.
+    func register(ofRoot k: Int) -> Register { registers[roots[k]] }
+
     /// Calls `body` with every tile's result register and its place in the output, in row-major
     /// order of tiles.
     func forEachTile(_ body: (Register, Placement) throws -> Void) rethrows {
@@ -404,7 +422,7 @@ struct TileEvaluator {
             }
             (registers + index).initialize(to: register)
         }
-        return registers[instructions.count - 1]
+        return registers[roots[roots.count - 1]]
     }
 
     private func typeOf(_ index: Int) -> DType {

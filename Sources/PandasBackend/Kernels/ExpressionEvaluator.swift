@@ -98,12 +98,12 @@ struct ExpressionEvaluator {
     }
 
     /// The dtype an expression will have, when cheap to know (to type a literal beside it).
-    private func hint(_ expression: ColumnExpression) throws -> DType? {
+    func hint(_ expression: ColumnExpression) throws -> DType? {
         if case let .column(name) = expression { return frame.schema.type(of: name)?.storageDType }
         return nil
     }
 
-    private func scalar(_ value: FrameValue) -> ScalarValue {
+    func scalar(_ value: FrameValue) -> ScalarValue {
         switch value {
         case let .bool(flag): .bool(flag)
         case let .int(number): .int(number)
@@ -114,7 +114,7 @@ struct ExpressionEvaluator {
     }
 
     /// A Python-style scalar takes the type of the array beside it when it is of the same kind (NumPy 2).
-    private func literalDType(_ value: FrameValue, sibling: DType?) -> DType {
+    func literalDType(_ value: FrameValue, sibling: DType?) -> DType {
         switch value {
         case .int: if let sibling, sibling != .bool { return sibling }; return .int64
         case .uint: return .uint64

@@ -76,26 +76,50 @@ struct GroupByPlan {
                 needs[spec.column] = []
                 order.append(spec.column)
             }
-            let isFloat = type.numericDType?.isFloatingPoint ?? false
-            let floatSum: GroupStateComponent = type == .float32 ? .sumFloat32 : .sum
-            var wanted: [GroupStateComponent] = []
-            switch spec.aggregation {
-            case .size: break
-            case .count: wanted = [.count]
-            case .sum: wanted = [.count, isFloat ? floatSum : .sum]
-            case .mean: wanted = [.count, isFloat ? floatSum : .fsum]
-            case .std, .var: wanted = [.count, isFloat ? floatSum : .fsum, .m2]
-            case .min: wanted = [.count, .min]
-            case .max: wanted = [.count, .max]
-            case .first: wanted = [.count, .first]
-            case .last: wanted = [.count, .last]
-            case .nunique:
-                wanted = [.count]
-                if !distinctColumns.contains(spec.column) { distinctColumns.append(spec.column) }
-            }
-            needs[spec.column, default: []].formUnion(wanted)
+            if spec.aggregation == .nunique, !distinctColumns.contains(spec.column) { distinctColumns.append(spec.column) }
+            needs[spec.column, default: []].formUnion(Self.components(of: spec.aggregation, type: type))
         }
-        valueColumns = order.map { name in
+        valueColumns = Self.valueColumns(order, needs)
+    }
+
+    /// The plan of a partial state built without an input frame (a fused kernel's): `types` gives
+    /// each aggregated column's type; no `nunique`.
+    init(keys: [String], specs: [AggregationSpec], types: [String: ColumnType]) throws(FrameError) {
+        self.keys = keys
+        self.specs = specs
+        var needs: [String: Set<GroupStateComponent>] = [:]
+        var order: [String] = []
+        for spec in specs {
+            guard let type = types[spec.column] else { throw .unknownColumn(spec.column, available: types.keys.sorted()) }
+            try Self.check(spec, type: type)
+            if needs[spec.column] == nil {
+                needs[spec.column] = []
+                order.append(spec.column)
+            }
+            needs[spec.column, default: []].formUnion(Self.components(of: spec.aggregation, type: type))
+        }
+        valueColumns = Self.valueColumns(order, needs)
+    }
+
+    /// The state an aggregation of a column of `type` needs.
+    static func components(of aggregation: Aggregation, type: ColumnType) -> [GroupStateComponent] {
+        let isFloat = type.numericDType?.isFloatingPoint ?? false
+        let floatSum: GroupStateComponent = type == .float32 ? .sumFloat32 : .sum
+        switch aggregation {
+        case .size: return []
+        case .count, .nunique: return [.count]
+        case .sum: return [.count, isFloat ? floatSum : .sum]
+        case .mean: return [.count, isFloat ? floatSum : .fsum]
+        case .std, .var: return [.count, isFloat ? floatSum : .fsum, .m2]
+        case .min: return [.count, .min]
+        case .max: return [.count, .max]
+        case .first: return [.count, .first]
+        case .last: return [.count, .last]
+        }
+    }
+
+    private static func valueColumns(_ order: [String], _ needs: [String: Set<GroupStateComponent>]) -> [ValueColumn] {
+        order.map { name in
             ValueColumn(name: name, components: GroupStateComponent.allCases.filter { needs[name]?.contains($0) ?? false })
         }
     }

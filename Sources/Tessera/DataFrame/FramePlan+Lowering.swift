@@ -56,8 +56,19 @@ extension FramePlan {
         case let .repartition(input, count):
             return repartitioned(input.lowered(meta: meta), into: count, name: name, meta: meta)
         case let .aggregate(input, keys, specs, dropna, splitEvery):
+            if keys.isEmpty, let chain = input.filteredChain {
+                // A whole-frame reduction over a filter: each partition is filtered and reduced in
+                // one call, so a backend can skip materialising the filtered rows.
+                let (predicate, steps) = (chain.predicate, chain.steps)
+                return aggregated(chain.base.lowered(meta: meta), inputSchema: input.schema, keys: keys, specs: specs,
+                                  dropna: dropna, splitEvery: max(2, splitEvery), name: name, meta: meta) { chunk in
+                    try chunk.filteredPartialAggregate(where: predicate, steps: steps, specs: specs, dropna: dropna)
+                }
+            }
             return aggregated(input.lowered(meta: meta), inputSchema: input.schema, keys: keys, specs: specs, dropna: dropna,
-                              splitEvery: max(2, splitEvery), name: name, meta: meta)
+                              splitEvery: max(2, splitEvery), name: name, meta: meta) { chunk in
+                try chunk.partialAggregate(keys: keys, specs: specs, dropna: dropna)
+            }
         case .hashAggregate, .shuffle, .merge, .sort, .dropDuplicates:
             return loweredShuffle(name: name, meta: meta)
         }
@@ -126,8 +137,36 @@ extension FramePlan {
         return LoweredPlan(graph: HighLevelGraph(adding: layer, to: [input.graph]), name: name, partitionCount: plan.count)
     }
 
+    /// Select and assign steps over a filter, from the top (`self`) down: the filter's input, its
+    /// predicate and the steps in the order they apply. A filter pushed into an in-memory source
+    /// counts (the source then reads every row); one pushed into a file reader does not, since the
+    /// reader uses it to skip data.
+    var filteredChain: (base: FramePlan, predicate: ColumnExpression, steps: [FrameStep])? {
+        var steps: [FrameStep] = []
+        var node = self
+        while true {
+            switch node {
+            case let .select(input, columns):
+                steps.append(.select(columns))
+                node = input
+            case let .assign(input, name, expression):
+                steps.append(.assign(name, expression))
+                node = input
+            case let .filter(input, predicate):
+                return (input, predicate, steps.reversed())
+            case let .source(reference, columns, .some(predicate)) where reference.source is InMemoryFrameSource:
+                // The predicate's columns are read too (the source read them only to filter).
+                let read = columns.map { columns in columns + predicate.columnNames.sorted().filter { !columns.contains($0) } }
+                return (.source(reference, columns: read, predicate: nil), predicate, steps.reversed())
+            default:
+                return nil
+            }
+        }
+    }
+
     private func aggregated(_ input: LoweredPlan, inputSchema: Schema, keys: [String], specs: [AggregationSpec], dropna: Bool,
-                            splitEvery: Int, name: String, meta: any DataFrameChunk) -> LoweredPlan {
+                            splitEvery: Int, name: String, meta: any DataFrameChunk,
+                            partial: @escaping @Sendable (any DataFrameChunk) throws -> any DataFrameChunk) -> LoweredPlan {
         let inputName = input.name
         let inputCount = input.partitionCount
         let layer = Layer(name: name, dependencies: [inputName], taskCount: inputCount + 1, summary: operationName) {
@@ -136,7 +175,7 @@ extension FramePlan {
             for index in 0..<inputCount {
                 let key = TaskKey("\(name)-partial", [index])
                 tasks.append(GraphTask(key, dependencies: [TaskKey(inputName, [index])], label: "partial") { values in
-                    try FramePlan.chunk(values[0]).partialAggregate(keys: keys, specs: specs, dropna: dropna)
+                    try partial(FramePlan.chunk(values[0]))
                 })
                 level.append(key)
             }
