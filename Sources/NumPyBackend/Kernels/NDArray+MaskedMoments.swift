@@ -39,13 +39,15 @@ extension NDArray {
     /// All expressions are evaluated together over `inputs`, tile by tile (see
     /// ``evaluate(_:inputs:shape:)``), so each input is read from memory once and each tile is
     /// reduced while it is in cache. `mask` must be boolean and `values` floating point; every
-    /// input must have `count` elements or one. `deviations` asks for ``ValueMoments/m2`` (a
-    /// second pass over each tile in cache).
+    /// input must have `count` elements or one. `extremes` asks for ``ValueMoments/min`` and
+    /// ``ValueMoments/max`` (left at their empty values otherwise); `deviations` for
+    /// ``ValueMoments/m2`` (a second pass over each tile in cache).
     ///
     /// - Throws: ``ShapeError/invalidArgument(_:)`` for a mask that is not boolean or values that
     ///   are not floating point; as ``evaluate(_:inputs:shape:)`` otherwise.
     package static func maskedMoments(mask: ElementwiseExpression, values: [ElementwiseExpression], inputs: [NDArray],
-                                      count: Int, deviations: Bool) throws -> (kept: Int, moments: [ValueMoments]) {
+                                      count: Int, extremes: Bool = true, deviations: Bool) throws
+        -> (kept: Int, moments: [ValueMoments]) {
         guard mask.dtype == .bool else { throw ShapeError.invalidArgument("A mask must be boolean, not \(mask.dtype).") }
         guard values.allSatisfy({ $0.dtype.isFloatingPoint }) else {
             throw ShapeError.invalidArgument("Masked moments are taken of floating-point values.")
@@ -82,7 +84,10 @@ extension NDArray {
                     x = UnsafePointer(filled)
                 case let .integerScalar(v): filled.update(repeating: Double(v), count: length); x = UnsafePointer(filled)
                 }
-                moments[k].merge(tileMoments(x, keep, length, deviations: deviations))
+                let tile = extremes
+                    ? tileMoments(x, keep, length, extremes: true, deviations: deviations)
+                    : tileMoments(x, keep, length, extremes: false, deviations: deviations)
+                moments[k].merge(tile)
             }
         }
         try evaluator.checkFailure()
@@ -108,8 +113,9 @@ extension NDArray {
     /// The moments of the non-NaN values of `x` whose flag in `keep` is nonzero, over one tile:
     /// branch-free SIMD lanes (a data-dependent branch mispredicts on half the rows of a random
     /// filter), the deviations in a second pass from the tile's own mean.
+    @inline(__always)
     private static func tileMoments(_ x: UnsafePointer<Double>, _ keep: UnsafePointer<Int64>, _ length: Int,
-                                    deviations: Bool) -> ValueMoments {
+                                    extremes: Bool, deviations: Bool) -> ValueMoments {
         let values = UnsafeRawPointer(x), flags = UnsafeRawPointer(keep)
         var sums = SIMD4<Double>(), counts = SIMD4<Int64>()
         var lows = SIMD4<Double>(repeating: .infinity), highs = SIMD4<Double>(repeating: -.infinity)
@@ -121,22 +127,29 @@ extension NDArray {
             let taken = (m .!= 0) .& (v .== v)
             sums += SIMD4<Double>().replacing(with: v, where: taken)
             counts &+= SIMD4<Int64>().replacing(with: 1, where: taken)
-            lows = pointwiseMin(lows, SIMD4<Double>(repeating: .infinity).replacing(with: v, where: taken))
-            highs = pointwiseMax(highs, SIMD4<Double>(repeating: -.infinity).replacing(with: v, where: taken))
+            if extremes {
+                // Not `pointwiseMin`, which is not inlined: taken lanes never hold NaN here.
+                lows = lows.replacing(with: v, where: taken .& (v .< lows))
+                highs = highs.replacing(with: v, where: taken .& (v .> highs))
+            }
             k += 4
         }
         var result = ValueMoments()
         result.sum = sums.sum()
         result.count = Int(counts.wrappedSum())
-        result.min = lows.min()
-        result.max = highs.max()
+        if extremes {
+            result.min = lows.min()
+            result.max = highs.max()
+        }
         while k < length {
             let v = x[k]
             if keep[k] != 0, !v.isNaN {
                 result.sum += v
                 result.count += 1
-                result.min = Swift.min(result.min, v)
-                result.max = Swift.max(result.max, v)
+                if extremes {
+                    result.min = Swift.min(result.min, v)
+                    result.max = Swift.max(result.max, v)
+                }
             }
             k += 1
         }

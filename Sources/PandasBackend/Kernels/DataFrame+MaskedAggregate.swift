@@ -47,9 +47,10 @@ extension DataFrame {
         }
         let plan = try GroupByPlan(keys: [], specs: specs,
                                    types: Dictionary(uniqueKeysWithValues: names.map { ($0, ColumnType.float64) }))
-        let deviations = plan.valueColumns.contains { $0.components.contains(.m2) }
+        let wanted = Set(plan.valueColumns.flatMap(\.components))
         let (kept, moments) = try NDArray.maskedMoments(mask: mask, values: values, inputs: fused.inputs, count: rowCount,
-                                                        deviations: deviations)
+                                                        extremes: wanted.contains(.min) || wanted.contains(.max),
+                                                        deviations: wanted.contains(.m2))
         var state = [Series(name: GroupByPlan.sizeColumn, column: Column.groupingColumn(.int64, [Int64(kept)]))]
         for (name, moment) in zip(names, moments) {
             let some = moment.count > 0
