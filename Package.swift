@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "TaskGraph", dependencies: ["Backends"], swiftSettings: strict),
         .target(name: "NumPyBackend", dependencies: ["Backends"], swiftSettings: strict),
         .target(name: "PandasBackend", dependencies: ["Backends", "NumPyBackend"], swiftSettings: strict),
-        .target(name: "FileFormats", dependencies: ["Backends"], swiftSettings: strict),
+        .target(name: "FileFormats", dependencies: ["Backends", "CHDF5"], swiftSettings: strict),
+        /// The HDF5 C API's types, for the HDF5 reader, which opens libhdf5 at run time (nothing linked).
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5"),
         /// The CUDA driver, NVRTC and cuBLAS entry points as a hand-written header: no CUDA is needed to build,
         /// the libraries are opened with dlopen at run time (docs/gpu.md).
         .systemLibrary(name: "CCUDA", path: "Sources/CCUDA"),

@@ -67,3 +67,21 @@ struct TileEvaluatorTests {
         }
     }
 }
+
+/// Division by a power of two is computed as a multiplication by its reciprocal: the results must
+/// be bit for bit those of division, subnormals, infinities, signed zeros and NaN included.
+@Suite("Division by powers of two")
+struct PowerOfTwoDivisionTests {
+    @Test("x / d equals Swift's division bit for bit", arguments: [2.0, 0.5, 1024, -8, 0x1p-1000, 0x1p1000, 3])
+    func exact(_ divisor: Double) throws {
+        let values: [Double] = [1, 3, -7.5, 0x1p-1030, .leastNonzeroMagnitude, .infinity, -.infinity, -0.0, 0, .nan,
+                                .greatestFiniteMagnitude, 0x1.fffffffffffffp-1022, 1.0 / 3]
+        let x = try NDArray(values, shape: [values.count])
+        let quotient = try NDArray.evaluate(.binary(.divide, .input(0, .float64), .constant(.double(divisor), .float64)),
+                                            inputs: [x], shape: [values.count]).toArray(Double.self)
+        for (value, got) in zip(values, quotient) {
+            let expected = value / divisor
+            #expect(got.bitPattern == expected.bitPattern || (got.isNaN && expected.isNaN), "\(value) / \(divisor)")
+        }
+    }
+}

@@ -713,7 +713,15 @@ struct TileEvaluator {
             case .add: return floatLoop(x, y, length: length, out: float, r32) { $0 + $1 }
             case .subtract: return floatLoop(x, y, length: length, out: float, r32) { $0 - $1 }
             case .multiply: return floatLoop(x, y, length: length, out: float, r32) { $0 * $1 }
-            case .divide: return floatLoop(x, y, length: length, out: float, r32) { $0 / $1 }
+            case .divide:
+                // By a power of two: the same as multiplying by its reciprocal (both are the exact
+                // quotient rounded once), and a multiplication is several times cheaper.
+                if case let .floatScalar(divisor) = y, divisor.isNormal, divisor.significandBitPattern == 0,
+                   (1 / divisor).isNormal {
+                    let reciprocal = 1 / divisor
+                    return floatLoop(x, .floatScalar(reciprocal), length: length, out: float, r32) { $0 * $1 }
+                }
+                return floatLoop(x, y, length: length, out: float, r32) { $0 / $1 }
             case .power: return floatLoop(x, y, length: length, out: float, r32) { Foundation.pow($0, $1) }
             case .floorDivide: return floatLoop(x, y, length: length, out: float, r32) { Self.floorDivide($0, $1) }
             case .remainder: return floatLoop(x, y, length: length, out: float, r32) { Self.remainder($0, $1) }
