@@ -384,3 +384,8 @@ extension HDFReader {
         return library.locked { library.filterAvailable(H5Z_filter_t(filter)) > 0 }
     }
 }
+
+extension HDFReader {
+    /// Whether libhdf5 could be loaded here (reading needs it).
+    public static var isAvailable: Bool { HDF5Library.shared != nil }
+}

@@ -134,9 +134,21 @@ extension ChunkedDataFrame {
         return try backends.withCurrent { _, backend in try backend.readORC(paths, columns: columns, filters: filters, options: chosen) }
     }
 
-    /// A frame from a table in an HDF5 store (built by the HDF5 issue).
-    public static func readHDF(_ path: String, key: String) throws -> ChunkedDataFrame {
-        try backends.withCurrent { _, backend in try backend.readHDF([path], key: key) }
+    /// The frame stored under `key` (`"df"`, `"a/b"`) of a pandas HDF5 store written by
+    /// `DataFrame.to_hdf`, in the "fixed" or "table" format (Dask's `read_hdf`); `path` may be a
+    /// glob or a directory, whose files are read as one frame. Only `columns` are read (all when
+    /// `nil`); a "table" key is cut into partitions of `chunksize` rows. docs/formats/hdf5.md
+    /// lists what is read. Needs libhdf5 (Debian `libhdf5-103-1`) at run time.
+    public static func readHDF(_ path: String, key: String, columns: [String]? = nil,
+                               chunksize: Int = HDFFrameSource.defaultChunksize) throws -> ChunkedDataFrame {
+        try readHDF([path], key: key, columns: columns, chunksize: chunksize)
+    }
+
+    /// The frame under `key` of several HDF5 stores read as one (see
+    /// ``readHDF(_:key:columns:chunksize:)-(String,_,_,_)``).
+    public static func readHDF(_ paths: [String], key: String, columns: [String]? = nil,
+                               chunksize: Int = HDFFrameSource.defaultChunksize) throws -> ChunkedDataFrame {
+        try backends.withCurrent { _, backend in try backend.readHDF(paths, key: key, columns: columns, chunksize: chunksize) }
     }
 
     /// Moves the frame to the backend named `label` (the configured one when `nil`); the identity

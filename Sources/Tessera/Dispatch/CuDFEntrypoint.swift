@@ -14,8 +14,8 @@ import PandasBackend
 ///
 /// Every reader decodes on the host with the shared readers ("pandas"'s `FrameSource`s), and
 /// each partition is uploaded when it is read, one transfer per column buffer; a reader is
-/// available here as soon as its host reader exists. `readHDF` is not provided (as in
-/// dask_cudf): it throws ``BackendError/notImplemented(function:backend:)``.
+/// available here as soon as its host reader exists (`readHDF` included, which dask_cudf also
+/// serves through pandas).
 public struct CuDFEntrypoint: DataFrameBackendEntrypoint {
     /// The label the backend is registered as.
     public static let label = "cudf"
@@ -89,8 +89,15 @@ public struct CuDFEntrypoint: DataFrameBackendEntrypoint {
         try uploaded { try PandasEntrypoint().readORC(paths, columns: columns) }
     }
 
-    /// Not provided, as in dask_cudf: throws ``BackendError/notImplemented(function:backend:)``.
+    /// HDF5 stores read by the host reader, each partition uploaded (dask_cudf's own fallback
+    /// reads them with pandas too).
     public func readHDF(_ paths: [String], key: String) throws -> ChunkedDataFrame {
-        throw BackendError.notImplemented(function: "readHDF", backend: recordedLabel)
+        try uploaded { try PandasEntrypoint().readHDF(paths, key: key) }
+    }
+
+    /// HDF5 stores read by the host reader (`columns`, partitions of `chunksize` rows), each
+    /// partition uploaded.
+    public func readHDF(_ paths: [String], key: String, columns: [String]?, chunksize: Int) throws -> ChunkedDataFrame {
+        try uploaded { try PandasEntrypoint().readHDF(paths, key: key, columns: columns, chunksize: chunksize) }
     }
 }

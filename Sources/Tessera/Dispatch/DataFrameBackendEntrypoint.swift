@@ -36,8 +36,13 @@ public protocol DataFrameBackendEntrypoint: Sendable {
     /// default ignores `filters` and `options` (filters only skip stripes, so the frame's values
     /// are the same) and calls ``readORC(_:columns:)``.
     func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ORCReadOptions) throws -> ChunkedDataFrame
-    /// Frames from an HDF5 store (declared; built by the HDF5 issue).
+    /// The frame under `key` of pandas HDF5 stores (Dask's `read_hdf`), all columns, the
+    /// default partitioning.
     func readHDF(_ paths: [String], key: String) throws -> ChunkedDataFrame
+    /// The frame under `key` of pandas HDF5 stores: `columns` (all when `nil`), a "table" key in
+    /// partitions of `chunksize` rows. ``HDFFrameSource`` reads the host columns. The default
+    /// calls ``readHDF(_:key:)`` and then selects the columns.
+    func readHDF(_ paths: [String], key: String, columns: [String]?, chunksize: Int) throws -> ChunkedDataFrame
     /// `frame` moved into this backend, registered as `label` (Dask's `to_backend`).
     func toBackend(_ frame: ChunkedDataFrame, label: String) throws -> ChunkedDataFrame
 }
@@ -63,6 +68,11 @@ extension DataFrameBackendEntrypoint {
     }
     /// Throws ``BackendError/notImplemented(function:backend:)``.
     public func readHDF(_ paths: [String], key: String) throws -> ChunkedDataFrame { throw unimplemented("readHDF") }
+    /// Calls ``readHDF(_:key:)`` and selects `columns`.
+    public func readHDF(_ paths: [String], key: String, columns: [String]?, chunksize: Int) throws -> ChunkedDataFrame {
+        let frame = try readHDF(paths, key: key)
+        return try columns.map { try frame[$0] } ?? frame
+    }
     /// Copies each partition through host memory into this backend's ``metaChunk()`` type.
     public func toBackend(_ frame: ChunkedDataFrame, label: String) throws -> ChunkedDataFrame {
         let target = FrameMeta(backend: label, chunk: try metaChunk())
@@ -110,5 +120,13 @@ struct PandasEntrypoint: DataFrameBackendEntrypoint {
 
     func readORC(_ paths: [String], columns: [String]?, filters: [[ParquetFilter]], options: ORCReadOptions) throws -> ChunkedDataFrame {
         ChunkedDataFrame.fromSource(try ORCFrameSource(paths: paths, columns: columns, filters: filters, options: options), meta: meta)
+    }
+
+    func readHDF(_ paths: [String], key: String) throws -> ChunkedDataFrame {
+        try readHDF(paths, key: key, columns: nil, chunksize: HDFFrameSource.defaultChunksize)
+    }
+
+    func readHDF(_ paths: [String], key: String, columns: [String]?, chunksize: Int) throws -> ChunkedDataFrame {
+        ChunkedDataFrame.fromSource(try HDFFrameSource(paths: paths, key: key, columns: columns, chunksize: chunksize), meta: meta)
     }
 }
