@@ -272,6 +272,18 @@ let orcWorkloads: [Workload] = [
             return lastCheck?.reduce(0, +) ?? 0
         }
     },
+    Workload(name: "df_read_hdf", unit: "MB/s", work: 320e6,
+             notes: "readHDF(table key, chunksize 1e6)[id,key,a,b].sum(); rate = numeric columns in memory (320 MB) / s; data: scripts/hdf5_bench.py --make-data") {
+        let path = (benchData as NSString).appendingPathComponent("hdf5/frame.h5")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw FrameOperationError.invalidArgument("\(path) is missing: run python3 scripts/hdf5_bench.py --make-data")
+        }
+        return {
+            let sums = try ChunkedDataFrame.readHDF(path, key: "df", columns: numericColumns)[numericColumns].sum().compute()
+            lastCheck = sumsDigest(sums, numericColumns)
+            return lastCheck?.reduce(0, +) ?? 0
+        }
+    },
 ]
 
 let filters = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }

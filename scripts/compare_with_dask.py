@@ -26,9 +26,9 @@ ARRAY_WORKLOADS = ["arr_ones_sum", "arr_random_mean_std", "arr_elementwise_chain
 # Dataframe workloads: every reference engine runs (Dask, pandas, PyArrow, Polars, DuckDB); the data
 # comes from ../shared/bench/anchors/make_data.py ($BENCH_DATA, default <tmp>/tessera-bench-data).
 FILE_WORKLOADS = ["df_from_dict_groupby", "df_filter_assign", "df_read_csv", "df_read_json",
-                  "df_read_parquet", "df_read_parquet_zstd", "df_read_orc"]
+                  "df_read_parquet", "df_read_parquet_zstd", "df_read_orc", "df_read_hdf"]
 # Workloads whose reference engines are run by a script of this repository (the shared suite has none).
-LOCAL_REFERENCES = {"df_read_orc": ROOT / "scripts" / "orc_bench.py"}
+LOCAL_REFERENCES = {"df_read_orc": ROOT / "scripts" / "orc_bench.py", "df_read_hdf": ROOT / "scripts" / "hdf5_bench.py"}
 PEERS = ("polars", "polars_lazy", "duckdb")
 
 
