@@ -73,7 +73,9 @@ extension ChunkedDataFrame {
     public func persist() throws -> ChunkedDataFrame {
         let partitions = try Config.set(["mpi.results": "all"]) { try computePartitions() }.map { try $0.toHost() }
         let source = InMemoryFrameSource(kind: "persisted", schema: schema, partitions: partitions)
-        return ChunkedDataFrame.fromSource(source, meta: meta)
+        let persisted = ChunkedDataFrame.fromSource(source, meta: meta)
+        guard let index = validIndex else { return persisted }
+        return persisted.withIndex(FrameIndex(name: index.name, divisions: index.divisions, base: persisted.plan))
     }
 
     /// The first `n` rows, computed (Dask's `head`: from the first partition, and from later ones

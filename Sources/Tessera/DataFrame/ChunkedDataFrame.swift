@@ -33,10 +33,14 @@ public struct ChunkedDataFrame: Sendable {
     public let meta: FrameMeta
     /// The logical plan.
     let plan: FramePlan
+    /// The index ``setIndex(_:sorted:divisions:npartitions:)`` gave the frame, with the plan it
+    /// was set on (see ``index``: it lasts while only row-local operations follow).
+    let indexState: FrameIndex?
 
-    init(plan: FramePlan, meta: FrameMeta) {
+    init(plan: FramePlan, meta: FrameMeta, index: FrameIndex? = nil) {
         self.plan = plan
         self.meta = meta
+        self.indexState = index
     }
 
     /// The backend label, for example `"pandas"`.
@@ -56,7 +60,7 @@ public struct ChunkedDataFrame: Sendable {
         ChunkedDataFrame(plan: .source(SourceReference(source), columns: nil, predicate: nil), meta: meta)
     }
 
-    func with(_ plan: FramePlan) -> ChunkedDataFrame { ChunkedDataFrame(plan: plan, meta: meta) }
+    func with(_ plan: FramePlan) -> ChunkedDataFrame { ChunkedDataFrame(plan: plan, meta: meta, index: indexState) }
 
     // MARK: Columns and rows
 
@@ -80,10 +84,12 @@ public struct ChunkedDataFrame: Sendable {
         get throws { try filter(mask) }
     }
 
-    /// The named columns, in that order.
+    /// The named columns, in that order; the index column (see ``index``) comes first whether
+    /// named or not, as pandas keeps a frame's index through a selection.
     public func select(_ names: [String]) throws -> ChunkedDataFrame {
         for name in names where schema.type(of: name) == nil { throw FrameError.unknownColumn(name, available: columns) }
         guard Set(names).count == names.count else { throw FrameError.duplicateColumn(names.first { n in names.filter { $0 == n }.count > 1 } ?? "") }
+        if let index, !names.contains(index) { return with(.select(plan, [index] + names)) }
         return with(.select(plan, names))
     }
 
