@@ -147,4 +147,47 @@ struct IndexTests {
         #expect { try df.setIndex("k").loc("three") } throws: { "\($0)".contains("type of the index") }
         #expect { try df.setIndex("k", npartitions: 0) } throws: { "\($0)".contains("positive") }
     }
+
+    @Test("Index joins are partition-wise on aligned divisions and give pandas' rows", arguments: [JoinKind.inner, .left, .right, .outer])
+    func indexJoin(_ how: JoinKind) throws {
+        let leftKeys: [Int?] = (0..<90).map { $0 % 23 == 4 ? nil : ($0 * 7) % 40 }
+        let rightKeys: [Int?] = (0..<50).map { $0 % 19 == 2 ? nil : ($0 * 3) % 60 + 10 }
+        let left = try ChunkedDataFrame.fromDict(["k": ColumnValues(leftKeys), "a": ColumnValues((0..<90).map(Double.init))],
+                                                 npartitions: 3).setIndex("k")
+        let right = try ChunkedDataFrame.fromDict(["k": ColumnValues(rightKeys), "b": ColumnValues((0..<50).map { Double($0) + 0.5 })],
+                                                  npartitions: 2).setIndex("k")
+        let joined = try left.merge(right, leftIndex: true, rightIndex: true, how: how)
+        #expect(joined.index == "k" && joined.knownDivisions)
+        // The same rows as pandas: every (left, right) pair with equal keys (null meets null), plus
+        // the unmatched rows of the kept sides.
+        var expected: [String] = []
+        var matchedRight = Set<Int>()
+        for (i, lk) in leftKeys.enumerated() {
+            let matches = rightKeys.indices.filter { rightKeys[$0] == lk }
+            for j in matches { expected.append("\(lk.map(String.init) ?? "-")|\(Double(i))|\(Double(j) + 0.5)"); matchedRight.insert(j) }
+            if matches.isEmpty, how == .left || how == .outer { expected.append("\(lk.map(String.init) ?? "-")|\(Double(i))|-") }
+        }
+        if how == .right || how == .outer {
+            for (j, rk) in rightKeys.enumerated() where !matchedRight.contains(j) {
+                expected.append("\(rk.map(String.init) ?? "-")|-|\(Double(j) + 0.5)")
+            }
+        }
+        let frame = try joined.compute()
+        let k = frame["k"].column.doubles(), a = frame["a"].column.doubles(), b = frame["b"].column.doubles()
+        let got = (0..<frame.rowCount).map { row in
+            "\(k[row].map { String(Int($0)) } ?? "-")|\(a[row].map { "\($0)" } ?? "-")|\(b[row].map { "\($0)" } ?? "-")"
+        }
+        #expect(got.sorted() == expected.sorted())
+        // The same answer as the hash merge on the columns.
+        let hashed = try left.resetIndex().merge(right.resetIndex(), on: "k", how: how).compute()
+        #expect(hashed.rowCount == frame.rowCount)
+    }
+
+    @Test("An index join needs indexes on both sides")
+    func indexJoinErrors() throws {
+        let plain = try Self.frame(2)
+        let indexed = try plain.setIndex("k")
+        #expect { try plain.merge(indexed, leftIndex: true, rightIndex: true) } throws: { "\($0)".contains("setIndex first") }
+        #expect { try indexed.merge(indexed, leftIndex: true, rightIndex: false) } throws: { "\($0)".contains("not supported") }
+    }
 }

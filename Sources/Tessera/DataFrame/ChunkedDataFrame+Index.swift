@@ -93,7 +93,7 @@ extension ChunkedDataFrame {
             throw FrameOperationError.invalidArgument("npartitions must be positive, got \(npartitions).")
         }
         if let divisions {
-            let values = divisions.map(\.value)
+            let values = try divisions.map { try label($0.value, of: column) }
             guard values.count >= 2 else { throw FrameOperationError.invalidArgument("divisions needs at least two values.") }
             for (a, b) in zip(values, values.dropFirst()) {
                 guard let order = Self.compare(a, b, column: column) else {
@@ -163,7 +163,7 @@ extension ChunkedDataFrame {
     }
 
     /// Given divisions: the rows sorted, computed, and cut at the boundaries.
-    private func indexedByDivisions(_ column: String, _ divisions: [FrameValue]) throws -> ChunkedDataFrame {
+    func indexedByDivisions(_ column: String, _ divisions: [FrameValue]) throws -> ChunkedDataFrame {
         let whole = try sortValues(column, npartitions: 1).compute()
         let series = try whole.column(column)
         // The first row at or after `value` (or after it, when `after`), by binary search over the
@@ -346,5 +346,55 @@ extension ChunkedDataFrame {
     private static func isBool(_ value: FrameValue) -> Bool {
         if case .bool = value { return true }
         return false
+    }
+}
+
+extension ChunkedDataFrame {
+    // MARK: Joins on the index
+
+    /// Joins with `other` on the two frames' indexes (pandas' `merge(left_index=True,
+    /// right_index=True)`, Dask's `join`): equal index values meet, a null index matching a null
+    /// index as in pandas' merge. Both frames need an index (``setIndex(_:sorted:divisions:npartitions:)``).
+    ///
+    /// When both have known divisions the join is partition-wise, as Dask's: if the divisions
+    /// differ, both sides are first cut at the union of the two (computed, as
+    /// `setIndex(divisions:)`), then partition `i` meets partition `i`; no hash shuffle. The
+    /// result is indexed by the index when both indexes have the same name, with those
+    /// divisions. Without known divisions the join is the hash merge of
+    /// ``merge(_:leftOn:rightOn:how:suffixes:broadcast:npartitions:)`` on the index columns.
+    ///
+    /// - Throws: ``FrameOperationError/invalidArgument(_:)`` when a frame has no index or the
+    ///   indexes cannot be compared; the errors of `merge`.
+    public func merge(_ other: ChunkedDataFrame, leftIndex: Bool, rightIndex: Bool, how: JoinKind = .inner,
+                      suffixes: (String, String) = ("_x", "_y")) throws -> ChunkedDataFrame {
+        guard leftIndex, rightIndex else {
+            throw FrameOperationError.invalidArgument("Joining on one index and a column is not supported: pass leftIndex and rightIndex "
+                + "true, or merge on columns.")
+        }
+        guard let left = validIndex, let right = other.validIndex else {
+            throw FrameOperationError.invalidArgument("Joining on the index needs an index on both frames: call setIndex first.")
+        }
+        guard let leftDivisions = left.divisions, let rightDivisions = right.divisions else {
+            return try merge(other, leftOn: [left.name], rightOn: [right.name], how: how, suffixes: suffixes)
+        }
+        guard other.backend == backend else {
+            throw FrameOperationError.invalidArgument(
+                "Cannot merge frames of backends '\(backend)' and '\(other.backend)'; move one with toBackend first.")
+        }
+        var union = leftDivisions
+        for value in rightDivisions {
+            guard Self.compare(value, leftDivisions[0], column: left.name) != nil else {
+                throw FrameOperationError.invalidArgument("The indexes '\(left.name)' and '\(right.name)' hold values of different types.")
+            }
+            if !union.contains(where: { Self.compare($0, value, column: left.name) == 0 }) { union.append(value) }
+        }
+        union.sort { Self.compare($0, $1, column: left.name) ?? 0 < 0 }
+        let leftSide = leftDivisions == union ? self : try resetIndex().indexedByDivisions(left.name, union)
+        let rightSide = rightDivisions == union ? other : try other.resetIndex().indexedByDivisions(right.name, union)
+        let spec = JoinSpec(leftOn: [left.name], rightOn: [right.name], how: how, suffixes: suffixes)
+        _ = try JoinLayout(left: leftSide.schema, right: rightSide.schema, spec: spec)
+        let joined = FramePlan.merge(leftSide.plan, rightSide.plan, spec, .aligned)
+        let index = left.name == right.name ? FrameIndex(name: left.name, divisions: union, base: joined) : nil
+        return ChunkedDataFrame(plan: joined, meta: meta, index: index)
     }
 }

@@ -135,6 +135,7 @@ indirect enum FramePlan: Sendable, Hashable {
             case .broadcastRight: left.partitionCount
             case .broadcastLeft: right.partitionCount
             case let .hash(count): count
+            case .aligned: left.partitionCount
             }
         }
     }
@@ -183,4 +184,7 @@ enum JoinStrategy: Sendable, Hashable {
     case broadcastLeft
     /// Both sides hash-partitioned by their keys into `count` partitions, joined pairwise.
     case hash(Int)
+    /// Both sides already cut at the same divisions of their keys (an index join): partition `i`
+    /// of one joined with partition `i` of the other, nothing moved.
+    case aligned
 }

@@ -202,6 +202,23 @@ extension FramePlan {
             }
             return LoweredPlan(graph: HighLevelGraph(adding: layer, to: [leftSide.graph, rightSide.graph]), name: name,
                                partitionCount: count)
+
+        case .aligned:
+            let leftSide = left.lowered(meta: meta), rightSide = right.lowered(meta: meta)
+            let count = leftSide.partitionCount
+            guard rightSide.partitionCount == count else {
+                return failing(name, count: count, FrameOperationError.internalError("an aligned merge's sides differ in partitions"))
+            }
+            let leftKeys = leftSide.keys, rightKeys = rightSide.keys
+            let layer = Layer(name: name, dependencies: [leftSide.name, rightSide.name], taskCount: count, summary: "merge") {
+                (0..<count).map { index in
+                    GraphTask(TaskKey(name, [index]), dependencies: [leftKeys[index], rightKeys[index]], label: "merge") { values in
+                        try FramePlan.chunk(values[0]).joining(try FramePlan.chunk(values[1]), spec: spec)
+                    }
+                }
+            }
+            return LoweredPlan(graph: HighLevelGraph(adding: layer, to: [leftSide.graph, rightSide.graph]), name: name,
+                               partitionCount: count)
         }
     }
 
