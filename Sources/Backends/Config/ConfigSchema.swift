@@ -17,6 +17,7 @@ import Glibc
 /// | `dataframe.shuffle.memory-budget` | bytes: shuffle shards held in memory before spilling | `"2GiB"` |
 /// | `dataframe.shuffle.spill-directory` | folder path for spilled shards | the system's temporary folder |
 /// | `dataframe.shuffle.max-branch` | int ≥ 2: the widest all-to-all exchange before a shuffle goes in stages | `32` |
+/// | `dataframe.groupby.split-out-groups` | int ≥ 1: estimated groups from which a groupby shuffles (automatic `splitOut`) | `1000000` |
 /// | `mpi.library` | path or name of the MPI library to open | the search of docs/distributed.md |
 /// | `mpi.timeout` | int ≥ 1: seconds without a word from a rank before it counts as gone | `60` |
 /// | `mpi.results` | `"root"` (rank 0 gets `compute()`'s result) or `"all"` (every rank does) | `"root"` |
@@ -56,6 +57,7 @@ package enum ConfigSchema {
         "dataframe.shuffle.memory-budget": .byteSize,
         "dataframe.shuffle.spill-directory": .path,
         "dataframe.shuffle.max-branch": .integer(atLeast: 2),
+        "dataframe.groupby.split-out-groups": .integer(atLeast: 1),
         "mpi.library": .path,
         "mpi.timeout": .integer(atLeast: 1),
         "mpi.results": .choice(["root", "all"]),
@@ -77,6 +79,7 @@ package enum ConfigSchema {
         "dataframe.shuffle.method": "tasks",
         "dataframe.shuffle.memory-budget": "2GiB",
         "dataframe.shuffle.max-branch": 32,
+        "dataframe.groupby.split-out-groups": 1_000_000,
         "mpi.timeout": 60,
         "mpi.results": "root",
         "mpi.max-message": "1GiB",
