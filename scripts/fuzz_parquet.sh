@@ -18,7 +18,7 @@ swiftc -O -sanitize=address -parse-as-library -package-name Tessera -module-name
   -emit-library -static -o "$out/libBackends.a" $(find Sources/Backends -name '*.swift' | sort)
 
 # FileFormats and the target in one module, instrumented for libFuzzer.
-swiftc -O -sanitize=fuzzer,address -parse-as-library -package-name Tessera -module-name FileFormats -I "$out/modules" \
+swiftc -O -sanitize=fuzzer,address -parse-as-library -package-name Tessera -module-name FileFormats -I "$out/modules" -I Sources/CHDF5 \
   $(find Sources/FileFormats -name '*.swift' | sort) Fuzz/ParquetFuzz/ParquetFuzz.swift \
   "$out/libBackends.a" -o "$out/parquet-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
 
