@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Tessera
 
 // Tessera's benchmarks: the workloads of ../shared/bench/anchors (same names and sizes), printed as
@@ -33,6 +34,38 @@ func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// The process's anonymous resident memory now (`RssAnon`: heap and anonymous maps, not the
+/// pages of files it has mapped, which the kernel can drop), in MB.
+func anonymousResidentMB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("RssAnon:") {
+        let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        return kb / 1024
+    }
+    return 0
+}
+
+/// Samples ``anonymousResidentMB()`` every 2 ms on a thread of its own while running, keeping the
+/// largest value (the kernel keeps a peak of all resident memory only, mapped files included).
+final class AnonymousPeakSampler: Sendable {
+    private let state = Mutex((running: true, peak: 0.0))
+
+    init() {
+        Thread.detachNewThread { [self] in
+            while state.withLock({ $0.running }) {
+                let now = anonymousResidentMB()
+                state.withLock { $0.peak = Swift.max($0.peak, now) }
+                usleep(2_000)
+            }
+        }
+    }
+
+    /// Stops sampling; the peak seen.
+    func stop() -> Double {
+        state.withLock { $0.running = false; return Swift.max($0.peak, anonymousResidentMB()) }
+    }
 }
 
 func resetPeak() {
@@ -244,6 +277,30 @@ let shuffleWorkloads: [Workload] = [
     },
 ]
 
+/// A merge of two frames read from the Parquet files (10M rows each side: {id, a} and {id, b},
+/// 320 MB of columns in all) under a shuffle memory budget, the joined rows reduced as they come:
+/// peak memory shows what the budget holds (the harness's `peak_rss_mb`).
+let budgetJoinWorkloads: [Workload] = [("shuffle_merge_files_budget_64mib", "64MiB"), ("shuffle_merge_files_in_memory", "64GiB"), ("shuffle_merge_files_budget_1mib", "1MiB")].map {
+    name, budget in
+    Workload(name: name, unit: "rows/s", work: 1e7,
+             notes: "readParquet(8 files)[id,a] merged with readParquet(8 files)[id,b] on id (hash, 8 partitions), sum of a and b; "
+                + "dataframe.shuffle.memory-budget \(budget)") {
+        let directory = (benchData as NSString).appendingPathComponent("parquet_snappy")
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw FrameOperationError.invalidArgument("\(directory) is missing: run ../shared/bench/anchors/make_data.py")
+        }
+        return {
+            try Config.set(["dataframe.shuffle.memory-budget": .string(budget)]) {
+                let left = try ChunkedDataFrame.readParquet(directory, columns: ["id", "a"])
+                let right = try ChunkedDataFrame.readParquet(directory, columns: ["id", "b"])
+                let joined = try left.merge(right, on: "id", how: .inner, broadcast: false, npartitions: 8)
+                let sums = try joined[["a", "b"]].sum().compute()
+                return sumsDigest(sums, ["a", "b"]).reduce(0, +)
+            }
+        }
+    }
+}
+
 let parquetWorkloads: [Workload] = ["snappy", "zstd"].map { codec in
     let directory = (benchData as NSString).appendingPathComponent("parquet_\(codec)")
     return Workload(name: codec == "snappy" ? "df_read_parquet" : "df_read_parquet_zstd", unit: "MB/s", work: 320e6,
@@ -288,7 +345,7 @@ let orcWorkloads: [Workload] = [
 
 let filters = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
 let repetitions = Int(CommandLine.arguments.first { $0.hasPrefix("--reps=") }?.dropFirst(7) ?? "") ?? 5
-for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads + orcWorkloads + shuffleWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
+for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads + orcWorkloads + shuffleWorkloads + budgetJoinWorkloads where filters.isEmpty || filters.contains(where: { workload.name.contains($0) }) {
     lastCheck = nil
     let run: () throws -> Double
     do {
@@ -299,6 +356,7 @@ for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads + 
     }
     resetPeak()
     let baseline = peakResidentMB()
+    let anonymousSampler = AnonymousPeakSampler()
     let warmStart = Date()
     checksum += try run()
     let warmup = Date().timeIntervalSince(warmStart)
@@ -324,11 +382,12 @@ for workload in workloads + frameWorkloads + fileWorkloads + parquetWorkloads + 
     default: rate = workload.work / median / 1e9
     }
     let peak = peakResidentMB()
+    let anonymousPeak = anonymousSampler.stop()
     let fields: [String] = [
         "\"name\": \"\(workload.name)\"", "\"engine\": \"swift\"", "\"median_s\": \(median)",
         "\"min_s\": \(sorted.first ?? 0)", "\"max_s\": \(sorted.last ?? 0)", "\"runs\": \(times.count)",
         "\"warmup_s\": \(warmup)", "\"cpu_s\": \(cpuTimes.sorted()[cpuTimes.count / 2])", "\"rate\": \(rate)", "\"rate_unit\": \"\(workload.unit)\"",
-        "\"peak_rss_mb\": \(peak)", "\"rss_before_mb\": \(baseline)",
+        "\"peak_rss_mb\": \(peak)", "\"peak_anon_mb\": \(anonymousPeak)", "\"rss_before_mb\": \(baseline)",
         "\"threads\": \(Config.get("num-workers")?.intValue ?? 0)", "\"notes\": \"\(workload.notes)\"",
         lastCheck.map { "\"check\": [" + $0.map { "\($0)" }.joined(separator: ", ") + "]" } ?? "\"check\": \(check)",
     ]
