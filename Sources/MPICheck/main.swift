@@ -109,6 +109,30 @@ func runChecks(scale: Double) throws {
         let reference = try Config.set(["scheduler": "threads"]) { try (x + 1.0).sum(axis: 0).compute() }
         try compareArrays("persist-then-compute", (fromPersisted, reference), expectResult: true)
         say("after persist: sent \(held) B (partial sums only, no persisted block moved)")
+
+        // A persisted dataframe keeps its partitions where they were computed: the persist run
+        // sends no partition to another rank, and later work reads them where they are.
+        let persistedFrame = try Config.set(["scheduler": "mpi"]) { try frame.assign("y", frame["x"] * 2.0).persist() }
+        // (One rank runs the threaded scheduler: there is no distributed run to count.)
+        let persistSent = Distributed.size > 1 ? (Distributed.lastRun?.bytesSent ?? -1) : 0
+        check("frame-persist-moves-nothing", persistSent == 0, "(sent \(persistSent) B at persist)")
+        let local = frame.npartitions
+        let computed = try Config.set(["scheduler": "mpi"]) { () throws -> (DataFrame, DataFrame, DataFrame) in
+            let grouped = try persistedFrame.groupby("key", splitOut: 1).agg(["y": .sum]).compute()
+            let filtered = try persistedFrame[persistedFrame["x"] > 60.0].compute()
+            let merged = try persistedFrame.merge(other, on: "key", how: .inner, broadcast: false).compute()
+            return (grouped, filtered, merged)
+        }
+        let expected = try Config.set(["scheduler": "threads"]) { () throws -> (DataFrame, DataFrame, DataFrame) in
+            let plain = try frame.assign("y", frame["x"] * 2.0)
+            return (try plain.groupby("key", splitOut: 1).agg(["y": .sum]).compute(), try plain[plain["x"] > 60.0].compute(),
+                    try plain.merge(other, on: "key", how: .inner, broadcast: false).compute())
+        }
+        compareFrames("frame-persist-groupby", (computed.0, expected.0), expectResult: true)
+        compareFrames("frame-persist-filter", (computed.1, expected.1), expectResult: true)
+        compareFrames("frame-persist-merge", (computed.2, expected.2), expectResult: true)
+        let head = try Config.set(["scheduler": "mpi"]) { try persistedFrame.head(5) }
+        check("frame-persist-head", head.rowCount == 5 && persistedFrame.npartitions == local, "(\(head.rowCount) rows)")
     }
     if let run = Distributed.lastRun {
         say("last run: \(run.tasksRun) of \(run.totalTasks) tasks here, sent \(run.bytesSent) B, received \(run.bytesReceived) B")

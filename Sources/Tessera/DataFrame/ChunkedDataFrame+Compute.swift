@@ -68,14 +68,48 @@ extension ChunkedDataFrame {
 
     /// Computes the partitions now and returns a frame that holds them in memory.
     ///
-    /// Under `scheduler: "mpi"` every rank receives every partition, so the persisted frame is the
-    /// same on all ranks.
+    /// Under `scheduler: "mpi"` with several ranks the partitions stay distributed, as a persisted
+    /// array's blocks do: each rank keeps the partitions it computed, and later computations on
+    /// the frame run the tasks that read a partition on the rank holding it (nothing moves at
+    /// persist time).
     public func persist() throws -> ChunkedDataFrame {
-        let partitions = try Config.set(["mpi.results": "all"]) { try computePartitions() }.map { try $0.toHost() }
-        let source = InMemoryFrameSource(kind: "persisted", schema: schema, partitions: partitions)
-        let persisted = ChunkedDataFrame.fromSource(source, meta: meta)
+        let config = try Config.resolved()
+        let scheduler = try SchedulerChoice.scheduler(config, keepOutputs: true)
+        let lowered = lowered()
+        let keys = lowered.keys
+        let graph = try lowered.graph.materialize(for: [lowered.name]).culled(keeping: keys).fusingLinearChains(keeping: Set(keys))
+        let results = try scheduler.run(graph, outputs: keys, callbacks: GlobalCallbacks.combined(with: nil))
+        let persisted: ChunkedDataFrame
+        if SchedulerChoice.mayLackOutputs(scheduler) {
+            let owners = Distributed.lastRun?.outputOwners ?? [:]
+            var local: [Int: DataFrame] = [:]
+            var ranks: [Int] = []
+            for (index, key) in keys.enumerated() {
+                if let value = results[key] { local[index] = try FramePlan.chunk(value).toHost() }
+                guard let owner = owners[key] ?? (results[key] != nil ? Distributed.rank : nil) else {
+                    throw FrameOperationError.internalError("no rank holds partition \(index) of the persisted frame")
+                }
+                ranks.append(owner)
+            }
+            let source = DistributedFrameSource(kind: "persisted", schema: schema, local: local, owners: ranks)
+            persisted = ChunkedDataFrame.fromSource(source, meta: meta)
+        } else {
+            let partitions = try keys.map { key in
+                guard let value = results[key] else { throw FrameOperationError.internalError("no result for \(key)") }
+                return try FramePlan.chunk(value).toHost()
+            }
+            persisted = ChunkedDataFrame.fromSource(InMemoryFrameSource(kind: "persisted", schema: schema, partitions: partitions),
+                                                    meta: meta)
+        }
         guard let index = validIndex else { return persisted }
         return persisted.withIndex(FrameIndex(name: index.name, divisions: index.divisions, base: persisted.plan))
+    }
+
+    /// The partitions computed and held in memory on this rank, every one of them (under
+    /// `scheduler: "mpi"` every rank receives all of them), in an in-memory source.
+    func persistedEverywhere() throws -> InMemoryFrameSource {
+        let partitions = try Config.set(["mpi.results": "all"]) { try computePartitions() }.map { try $0.toHost() }
+        return InMemoryFrameSource(kind: "persisted", schema: schema, partitions: partitions)
     }
 
     /// The first `n` rows, computed (Dask's `head`: from the first partition, and from later ones

@@ -104,10 +104,7 @@ extension ChunkedDataFrame {
             return try indexedByDivisions(column, values)
         }
         if sorted { return try indexedSorted(column) }
-        let sortedFrame = try sortValues(column, npartitions: npartitions ?? Swift.max(1, self.npartitions)).persist()
-        guard case let .source(reference, _, _) = sortedFrame.plan, let memory = reference.source as? InMemoryFrameSource else {
-            throw FrameOperationError.invalidArgument("setIndex could not keep the sorted partitions.")
-        }
+        let memory = try sortValues(column, npartitions: npartitions ?? Swift.max(1, self.npartitions)).persistedEverywhere()
         let kept = memory.partitions.filter { $0.rowCount > 0 }
         var bounds: [(FrameValue, FrameValue)] = []
         for part in kept {
@@ -140,7 +137,7 @@ extension ChunkedDataFrame {
         let statsSchema = Schema([Schema.Field(name: "count", type: .int64), Schema.Field(name: "min", type: type),
                                   Schema.Field(name: "max", type: type)])
         let function = PartitionFunction { frame in try frame.groupby(keys: [], specs: specs) }
-        let stats = try with(.mapPartitions(plan, function, statsSchema)).compute()
+        let stats = try Config.set(["mpi.results": "all"]) { try with(.mapPartitions(plan, function, statsSchema)).compute() }
         var kept: [Int] = []
         var bounds: [(FrameValue, FrameValue)] = []
         for partition in 0..<stats.rowCount {
@@ -164,7 +161,8 @@ extension ChunkedDataFrame {
 
     /// Given divisions: the rows sorted, computed, and cut at the boundaries.
     func indexedByDivisions(_ column: String, _ divisions: [FrameValue]) throws -> ChunkedDataFrame {
-        let whole = try sortValues(column, npartitions: 1).compute()
+        // Every rank computes the same frame (under `scheduler: "mpi"` the plans must agree).
+        let whole = try Config.set(["mpi.results": "all"]) { try sortValues(column, npartitions: 1).compute() }
         let series = try whole.column(column)
         // The first row at or after `value` (or after it, when `after`), by binary search over the
         // non-null prefix (nulls are sorted last).

@@ -160,7 +160,8 @@ extension ChunkedDataFrame {
         let count = npartitions
         guard count > 1 else { return 1 }
         let threshold = Config.get("dataframe.groupby.split-out-groups")?.intValue ?? 1_000_000
-        let first = try with(.select(.partition(plan, 0), keys)).compute()
+        // Every rank samples the same rows (under `scheduler: "mpi"` the plans must agree).
+        let first = try Config.set(["mpi.results": "all"]) { try with(.select(.partition(plan, 0), keys)).compute() }
         let sample = first.head(Self.groupSampleRows)
         guard sample.rowCount > 0 else { return 1 }
         let groups = try sample.groupby(keys: keys, specs: [AggregationSpec(column: keys[0], aggregation: .size, outputName: "__n")],

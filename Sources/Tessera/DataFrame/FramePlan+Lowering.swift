@@ -22,9 +22,15 @@ extension FramePlan {
         switch self {
         case let .source(reference, columns, predicate):
             let source = reference.source
-            return partitionwise(name, count: source.partitionCount, inputs: []) { index, _ in
-                try meta.fromHost(source.read(partition: index, columns: columns, predicate: predicate))
+            let count = source.partitionCount
+            let layer = Layer(name: name, dependencies: [], taskCount: count, summary: operationName) {
+                (0..<count).map { index in
+                    GraphTask(TaskKey(name, [index]), label: name, preferredRank: source.owner(of: index)) { _ in
+                        try meta.fromHost(source.read(partition: index, columns: columns, predicate: predicate))
+                    }
+                }
             }
+            return LoweredPlan(graph: HighLevelGraph(adding: layer, to: []), name: name, partitionCount: count)
         case let .select(input, columns):
             return mapping(input, name, meta) { try $0.selecting(columns) }
         case let .filter(input, predicate):

@@ -13,9 +13,15 @@ public protocol FrameSource: Sendable {
     var partitionCount: Int { get }
     /// Reads partition `index`: only `columns` (all when `nil`), only rows where `predicate` holds.
     func read(partition index: Int, columns: [String]?, predicate: ColumnExpression?) throws -> DataFrame
+    /// The rank that holds partition `index` in a distributed run (its read task runs there), or
+    /// `nil` when any rank can read it (the default).
+    func owner(of index: Int) -> Int?
 }
 
 extension FrameSource {
+    /// Any rank can read every partition.
+    public func owner(of index: Int) -> Int? { nil }
+
     /// The fields of `schema` a read needs, in schema order: those in `columns` (all when `nil`)
     /// and those `predicate` reads.
     static func fieldsToRead(_ schema: Schema, columns: [String]?, predicate: ColumnExpression?) -> [Schema.Field] {
@@ -54,6 +60,29 @@ struct InMemoryFrameSource: FrameSource {
 
     func read(partition index: Int, columns: [String]?, predicate: ColumnExpression?) throws -> DataFrame {
         try narrowed(partitions[index], columns: columns, predicate: predicate)
+    }
+}
+
+/// Partitions persisted under `scheduler: "mpi"`: each rank holds the partitions it computed and
+/// knows which rank holds each of the others, so the tasks reading a partition run where it is.
+struct DistributedFrameSource: FrameSource {
+    let kind: String
+    let schema: Schema
+    /// This rank's partitions, by index.
+    let local: [Int: DataFrame]
+    /// The rank holding each partition.
+    let owners: [Int]
+
+    var partitionCount: Int { owners.count }
+
+    func owner(of index: Int) -> Int? { owners.indices.contains(index) ? owners[index] : nil }
+
+    func read(partition index: Int, columns: [String]?, predicate: ColumnExpression?) throws -> DataFrame {
+        guard let frame = local[index] else {
+            throw FrameOperationError.internalError("partition \(index) of the persisted frame is held by rank "
+                + "\(owner(of: index).map(String.init) ?? "?"), not this one")
+        }
+        return try narrowed(frame, columns: columns, predicate: predicate)
     }
 }
 
