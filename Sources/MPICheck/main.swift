@@ -134,8 +134,38 @@ func runChecks(scale: Double) throws {
         let head = try Config.set(["scheduler": "mpi"]) { try persistedFrame.head(5) }
         check("frame-persist-head", head.rowCount == 5 && persistedFrame.npartitions == local, "(\(head.rowCount) rows)")
     }
+    try writers(frame, root: root)
     if let run = Distributed.lastRun {
         say("last run: \(run.tasksRun) of \(run.totalTasks) tasks here, sent \(run.bytesSent) B, received \(run.bytesReceived) B")
+    }
+}
+
+/// The writers under `scheduler: "mpi"`: each file written once, by the rank computing its
+/// partition, the same files as the threaded run's (same names, rows read back equal); Parquet's
+/// `_metadata` written by rank 0 from the files' footers.
+func writers(_ frame: ChunkedDataFrame, root: Bool) throws {
+    let base = "/tmp/tessera-mpi-write-\(Distributed.size)"
+    let derived = try frame.assign("y", frame["x"] * 2.0)
+    let mpi = try Config.set(["scheduler": "mpi"]) { () throws -> ([String], [String], [String]) in
+        (try derived.toCSV("\(base)/mpi-csv/part-*.csv"), try derived.toJSON("\(base)/mpi-json/part-*.jsonl"),
+         try derived.toParquet("\(base)/mpi-parquet"))
+    }
+    guard root else { return }
+    let threads = try Config.set(["scheduler": "threads"]) { () throws -> ([String], [String], [String]) in
+        (try derived.toCSV("\(base)/threads-csv/part-*.csv"), try derived.toJSON("\(base)/threads-json/part-*.jsonl"),
+         try derived.toParquet("\(base)/threads-parquet"))
+    }
+    func names(_ paths: [String]) -> [String] { paths.map { ($0 as NSString).lastPathComponent } }
+    check("write-file-names", names(mpi.0) == names(threads.0) && names(mpi.1) == names(threads.1) && names(mpi.2) == names(threads.2))
+    try Config.set(["scheduler": "threads"]) {
+        compareFrames("write-csv", (try ChunkedDataFrame.readCSV(mpi.0).compute(), try ChunkedDataFrame.readCSV(threads.0).compute()),
+                      expectResult: true)
+        compareFrames("write-json", (try ChunkedDataFrame.readJSON(mpi.1, lines: true).compute(), try ChunkedDataFrame.readJSON(threads.1, lines: true).compute()),
+                      expectResult: true)
+        compareFrames("write-parquet", (try ChunkedDataFrame.readParquet("\(base)/mpi-parquet").compute(),
+                                        try ChunkedDataFrame.readParquet("\(base)/threads-parquet").compute()), expectResult: true)
+        let metadata = FileManager.default.fileExists(atPath: "\(base)/mpi-parquet/_metadata")
+        check("write-parquet-metadata", metadata)
     }
 }
 

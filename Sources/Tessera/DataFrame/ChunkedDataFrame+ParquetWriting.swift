@@ -60,23 +60,32 @@ extension ChunkedDataFrame {
         let input = lowered.name
         let name = "to-parquet-\(String(UInt(bitPattern: plan.hashValue &+ directory.hashValue), radix: 16))"
         let keys = (0..<count).map { TaskKey(name, [$0]) }
+        // Under `scheduler: "mpi"` each rank writes the files of the partitions it computes and
+        // sends back the path; rank 0 reads the footers it needs for `_metadata` from the files.
+        let distributed = try Self.writesDistributed()
         let layer = Layer(name: name, dependencies: [input], taskCount: count, summary: "to-parquet") {
             (0..<count).map { index in
                 GraphTask(keys[index], dependencies: [TaskKey(input, [index])], label: "to-parquet") { values in
-                    try ParquetWriter.write(try FramePlan.chunk(values[0]).toHost(), to: files[index], options: chosen)
+                    let summary = try ParquetWriter.write(try FramePlan.chunk(values[0]).toHost(), to: files[index], options: chosen)
+                    return distributed ? summary.path as any Sendable : summary
                 }
             }
         }
         let graph = HighLevelGraph(adding: layer, to: [lowered.graph])
         let results = try Self.run(graph, layer: name, outputs: keys)
+        // Ranks other than 0 receive no results: rank 0 writes the summary files.
+        guard writeMetadataFile, !distributed || Distributed.rank == 0 else { return files }
         var summaries: [ParquetFileSummary] = []
         for key in keys {
-            guard let summary = results[key] as? ParquetFileSummary else {
+            if let summary = results[key] as? ParquetFileSummary {
+                summaries.append(summary)
+            } else if let path = results[key] as? String {
+                summaries.append(try ParquetFileSummary.reading(path: path))
+            } else {
                 throw FrameOperationError.internalError("a to-parquet task returned \(type(of: results[key]))")
             }
-            summaries.append(summary)
         }
-        if writeMetadataFile { try ParquetWriter.writeMetadata(directory: directory, parts: summaries) }
+        try ParquetWriter.writeMetadata(directory: directory, parts: summaries)
         return files
     }
 }

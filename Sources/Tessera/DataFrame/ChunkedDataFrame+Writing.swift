@@ -224,16 +224,17 @@ extension ChunkedDataFrame {
         }
     }
 
+    /// Whether the configured scheduler spreads the writing tasks over the ranks of an MPI job
+    /// (each file is then written once, by the rank that computes its partition; the ranks must
+    /// share the file system, as they do on one machine or over a shared mount).
+    static func writesDistributed() throws -> Bool {
+        try SchedulerChoice.scheduler(try Config.resolved()) is MPIScheduler
+    }
+
     /// Runs the tasks of `layer` (and what they need) with the scheduler the configuration names.
     static func run(_ graph: HighLevelGraph, layer: String, outputs: [TaskKey]) throws -> [TaskKey: any Sendable] {
         let config = try Config.resolved()
         let scheduler = try SchedulerChoice.scheduler(config)
-        if scheduler is MPIScheduler {
-            // Every rank would write every file; distributed writing is not built yet.
-            throw FrameOperationError.invalidArgument(
-                "Writing files is not distributed under scheduler \"mpi\": compute() the frame and write it on rank 0 "
-                    + "with scheduler \"threads\" (docs/distributed.md).")
-        }
         let low = try graph.materialize(for: [layer]).culled(keeping: outputs).fusingLinearChains(keeping: Set(outputs))
         return try scheduler.run(low, outputs: outputs, callbacks: GlobalCallbacks.combined(with: nil))
     }
