@@ -86,13 +86,23 @@ final class LargeBufferPool: Sendable {
         guard byteCount >= Self.threshold else { return nil }
         let page = 4096
         let length = (byteCount + page - 1) / page * page
-        let reused: UInt? = cache.withLock { state in
-            guard let index = state.buffers.firstIndex(where: { $0.length == length }) else { return nil }
-            let buffer = state.buffers.remove(at: index)
+        // The smallest cached buffer that holds the bytes with at most a quarter to spare: blocks
+        // of one size reuse each other exactly, and partitions whose sizes differ by a few rows
+        // (a shuffle's outputs) still find one, instead of filling the cache with buffers that
+        // never match.
+        let reused: Cached? = cache.withLock { state in
+            var best: Int?
+            for (index, buffer) in state.buffers.enumerated()
+            where buffer.length >= length && buffer.length <= length + length / 4
+                && (best.map { buffer.length < state.buffers[$0].length } ?? true) {
+                best = index
+            }
+            guard let best else { return nil }
+            let buffer = state.buffers.remove(at: best)
             state.bytes -= buffer.length
-            return buffer.address
+            return buffer
         }
-        if let reused, let pointer = UnsafeMutableRawPointer(bitPattern: reused) { return (pointer, length) }
+        if let reused, let pointer = UnsafeMutableRawPointer(bitPattern: reused.address) { return (pointer, reused.length) }
         let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let mapped, mapped != MAP_FAILED else { return nil }
         return (mapped, length)
